@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// Host side of the analysis worker. Free of `vscode` so it can be exercised from plain Node.
+import { Worker } from 'node:worker_threads';
+import { MessageChannel, ProtocolError, assertNever } from '../../protocol/channel.js';
+import type { AnalysisErrorDto, CaptureAnalysisDto } from '../../protocol/dto.js';
+import type { FromWorker, ToWorker } from '../../protocol/messages.js';
+
+/** AnalysisOutcome is how one analysis ended; `runAnalysis` never rejects. */
+export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; textReport?: string } | { ok: false; error: AnalysisErrorDto };
+
+/** RunAnalysisOptions describe one analysis run. */
+export interface RunAnalysisOptions {
+  /** Absolute path of dist/worker.js. */
+  workerPath: string;
+  filePath: string;
+  fileName: string;
+  includeTextReport?: boolean;
+  /** Called at most every ~200 ms with the bytes read so far. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** Aborting terminates the worker; the outcome is then a 'cancelled' error. */
+  signal?: AbortSignal;
+  /** Told about dropped messages and worker stderr-worthy events (for an output channel). */
+  log?: (line: string) => void;
+}
+
+/**
+ * runAnalysis starts a worker, asks it to analyse one file and resolves with the result or the
+ * reason it failed. The worker is always terminated before the promise settles, whatever happens:
+ * reply, error reply, cancel, uncaught exception in the worker, or an unexpected exit.
+ */
+export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcome> {
+  const { fileName, signal, log } = options;
+  const fail = (code: AnalysisErrorDto['code'], reason: string): AnalysisOutcome => ({ ok: false, error: { code, fileName, reason } });
+  if (signal?.aborted) return Promise.resolve(fail('cancelled', 'analysis cancelled'));
+
+  return new Promise<AnalysisOutcome>((resolve) => {
+    let settled = false;
+    let worker: Worker;
+    try {
+      worker = new Worker(options.workerPath, { stdout: false, stderr: false });
+    } catch (e) {
+      resolve(fail('workerCrashed', `could not start the analysis worker: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+
+    const channel = new MessageChannel<ToWorker, FromWorker>({
+      post: (envelope) => worker.postMessage(envelope),
+      handle: (body) => {
+        switch (body.type) {
+          case 'progress':
+            options.onProgress?.(body.doneBytes, body.totalBytes);
+            return undefined;
+          case 'analysisResult':
+          case 'error':
+            // Replies are settled by `request`; arriving here means the worker sent one unasked.
+            log?.(`analysis worker sent an unrequested '${body.type}'`);
+            return undefined;
+          default:
+            return assertNever(body);
+        }
+      },
+      onDropped: (reason) => log?.(`analysis worker message dropped: ${reason}`),
+      requestTimeoutMs: 0, // Big captures take as long as they take; the user cancels instead.
+    });
+
+    const finish = (outcome: AnalysisOutcome): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      channel.dispose();
+      worker.removeAllListeners('message');
+      void worker.terminate().catch(() => undefined);
+      resolve(outcome);
+    };
+    const onAbort = (): void => finish(fail('cancelled', 'analysis cancelled'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    worker.on('message', (raw: unknown) => void channel.handleMessage(raw));
+    worker.on('messageerror', (e) => log?.(`analysis worker message could not be deserialised: ${e.message}`));
+    worker.on('error', (e) => finish(fail('workerCrashed', `the analysis worker failed: ${e.message}`)));
+    worker.on('exit', (exitCode) => finish(fail('workerCrashed', `the analysis worker exited unexpectedly (exit code ${exitCode})`)));
+
+    channel
+      .request({ type: 'analyze', filePath: options.filePath, fileName, includeTextReport: options.includeTextReport ?? false }, 'analysisResult')
+      .then(
+        (reply) => finish(reply.textReport !== undefined ? { ok: true, analysis: reply.analysis, textReport: reply.textReport } : { ok: true, analysis: reply.analysis }),
+        (e: unknown) => {
+          if (e instanceof ProtocolError && e.analysisError) finish({ ok: false, error: e.analysisError });
+          else if (e instanceof ProtocolError && e.code === 'disposed') finish(fail('cancelled', 'analysis cancelled'));
+          else finish(fail('internal', e instanceof Error ? e.message : String(e)));
+        },
+      );
+  });
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// JSON payloads that cross a thread or webview boundary. Plain data only: no classes, no Maps, no
+// typed arrays, so structured clone and JSON serialisation give the same result on both sides.
+
+//#region analysis result
+
+/** TimestampDto is an exact epoch time: whole seconds plus nanoseconds (a double would round nanoseconds away). */
+export interface TimestampDto {
+  sec: number;
+  nanos: number;
+}
+
+/** LinkTypeDto is one LINKTYPE_ number with its display name ("ETHERNET (1)"). */
+export interface LinkTypeDto {
+  value: number;
+  name: string;
+}
+
+/** CaptureWarningDto is a problem in the capture file itself, at an absolute byte offset. */
+export interface CaptureWarningDto {
+  byteOffset: number;
+  message: string;
+}
+
+/** CaptureTimesDto is the capture's time span, with display text already formatted at the file's own precision. */
+export interface CaptureTimesDto {
+  first: TimestampDto;
+  last: TimestampDto;
+  /** Fractional digits the file's timestamps carry (6 µs, 9 ns). */
+  precisionDigits: number;
+  /** First packet time as "YYYY-MM-DD hh:mm:ss.ffffff UTC". */
+  firstIsoText: string;
+  /** First packet time as decimal epoch seconds ("1320279566.452687"). */
+  firstEpochText: string;
+  /** last − first in seconds, exact ("0.000345"). */
+  durationSecondsText: string;
+}
+
+/** CaptureSummaryDto is what the capture file itself holds. */
+export interface CaptureSummaryDto {
+  /** File name shown to the user (a base name, never an absolute path). */
+  fileName: string;
+  format: 'pcap' | 'pcapng';
+  linkTypes: LinkTypeDto[];
+  packets: number;
+  /** Sum of captured lengths. */
+  capturedBytes: number;
+  /** Size of the file on disk. */
+  fileSizeBytes: number;
+  /** Undefined for a capture without packets. */
+  times?: CaptureTimesDto;
+  warnings: CaptureWarningDto[];
+}
+
+/** DecodeErrorDto is one packet whose decoding stopped, with where and why. */
+export interface DecodeErrorDto {
+  frame: number;
+  layer: string;
+  byteOffset: number;
+  message: string;
+}
+
+/** DecodeSummaryDto counts what the packet decoders found. */
+export interface DecodeSummaryDto {
+  ipv4: number;
+  ipv6: number;
+  tcp: number;
+  udp: number;
+  other: number;
+  fragments: number;
+  reassembled: number;
+  /** Packets whose decoding stopped, by layer, sorted by layer name. */
+  errorsByLayer: { layer: string; count: number }[];
+  /** The first decode errors (capped by the core). */
+  errors: DecodeErrorDto[];
+  notes: string[];
+}
+
+/** CaptureAnalysisDto is the whole analysis result as the webview sees it. */
+export interface CaptureAnalysisDto {
+  /** The core's JSON report schema version the result was built from. */
+  schemaVersion: number;
+  capture: CaptureSummaryDto;
+  decode: DecodeSummaryDto;
+  connectionCount: number;
+  findingCount: number;
+}
+
+//#endregion
+
+//#region analysis errors and state
+
+/**
+ * AnalysisErrorCode says why an analysis produced no result.
+ * - `fileNotFound`, `accessDenied`, `notAFile`, `readFailed`: the file system refused;
+ * - `notACapture`: the bytes are not a pcap/pcapng capture that can be read at all;
+ * - `unsupportedLocation`: the document is not on a file system the worker can read;
+ * - `cancelled`: the user cancelled; `workerCrashed`: the worker thread died; `internal`: a bug.
+ */
+export type AnalysisErrorCode =
+  | 'fileNotFound'
+  | 'accessDenied'
+  | 'notAFile'
+  | 'readFailed'
+  | 'notACapture'
+  | 'unsupportedLocation'
+  | 'cancelled'
+  | 'workerCrashed'
+  | 'internal';
+
+/** AnalysisErrorDto says why a file could not be analysed: which file, where in it (if known) and why. */
+export interface AnalysisErrorDto {
+  code: AnalysisErrorCode;
+  /** Base name of the file. */
+  fileName: string;
+  /** Byte offset of the fault, when the fault is in the file's content. */
+  byteOffset?: number;
+  /** The reason alone, e.g. "not a pcap or pcapng file (first four bytes 0x3c21444f)". */
+  reason: string;
+}
+
+/** AnalysisStateDto is where one document's analysis stands. */
+export type AnalysisStateDto =
+  | { status: 'running'; doneBytes: number; totalBytes: number }
+  | { status: 'done'; analysis: CaptureAnalysisDto }
+  | { status: 'failed'; error: AnalysisErrorDto };
+
+//#endregion
+
+//#region localized strings
+
+/**
+ * STRING_KEYS lists every user-visible string of the webview. The host fills them with
+ * `vscode.l10n.t` and sends them in `init`, so the webview never holds English text of its own.
+ * `{0}` placeholders are filled in by the webview.
+ */
+export const STRING_KEYS = [
+  'captureHeading',
+  'file',
+  'format',
+  'linkTypes',
+  'noInterfaces',
+  'packets',
+  'capturedBytes',
+  'fileSize',
+  'firstPacket',
+  'duration',
+  'durationSeconds',
+  'noPackets',
+  'decodedHeading',
+  'ipv4',
+  'ipv6',
+  'tcp',
+  'udp',
+  'otherProtocols',
+  'ipFragments',
+  'datagramsRebuilt',
+  'undecodedHeading',
+  'notesHeading',
+  'connections',
+  'findings',
+  'fileWarningsHeading',
+  'decodeErrorsHeading',
+  'offset',
+  'message',
+  'frame',
+  'layer',
+  'count',
+  'moreRowsNotShown',
+  'firstOfTotal',
+  'analyzing',
+  'analyzingProgress',
+  'analysisFailedHeading',
+  'analysisCancelledHeading',
+  'errorFile',
+  'errorOffset',
+  'errorReason',
+  'reanalyze',
+  'fileChangedOnDisk',
+  'hostNotResponding',
+  'protocolMismatch',
+] as const;
+
+/** StringKey names one localized string. */
+export type StringKey = (typeof STRING_KEYS)[number];
+
+/** LocalizedStrings maps every StringKey to its text in the display language. */
+export type LocalizedStrings = Record<StringKey, string>;
+
+//#endregion

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// The typed contract between the extension host, the webview and the analysis worker.
+// Imports nothing but dto.ts: the host (Node), the webview (browser) and the worker all compile it.
+import type { AnalysisErrorDto, AnalysisStateDto, CaptureAnalysisDto, LocalizedStrings } from './dto.js';
+
+/** PROTOCOL_VERSION is bumped on any incompatible change to the messages below. */
+export const PROTOCOL_VERSION = 1;
+
+//#region envelope
+
+/**
+ * Envelope wraps every message on every channel.
+ *
+ * `messageId` is unique per sender. A reply carries the id of the request it answers in `inReplyTo`.
+ * `request` marks a message that must be answered: the receiver always replies, with the result or
+ * with an `error` body, so a request never hangs (hexeditor's protocol never rejected, so a throwing
+ * handler left the caller waiting forever).
+ */
+export interface Envelope<T> {
+  messageId: number;
+  inReplyTo?: number;
+  request?: true;
+  body: T;
+}
+
+/**
+ * ChannelErrorCode says why a request failed.
+ * - `unknownMessage`: the receiver does not know the body's `type`;
+ * - `badMessage`: the envelope or body is malformed;
+ * - `noReply`: the receiver's handler gave no answer to a request;
+ * - `unexpectedReply`: the answer had the wrong `type`;
+ * - `handlerFailed`: the receiver's handler threw;
+ * - `timeout`: no answer in time; `disposed`: the channel closed first.
+ */
+export type ChannelErrorCode = 'unknownMessage' | 'badMessage' | 'noReply' | 'unexpectedReply' | 'handlerFailed' | 'timeout' | 'disposed';
+
+/** ErrorCode is any code an `error` reply can carry. */
+export type ErrorCode = ChannelErrorCode | AnalysisErrorDto['code'];
+
+/** ErrorBody is the reply to a request that failed. Sent by whichever side received the request. */
+export interface ErrorBody {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  /** Set when the failure is an analysis error, so the receiver can show file, offset and reason. */
+  analysisError?: AnalysisErrorDto;
+}
+
+//#endregion
+
+//#region host -> webview
+
+/**
+ * ToWebview is every message the host sends to a capture editor webview.
+ * - `init`: reply to `ready`; everything the first paint needs.
+ * - `ack`: reply to a request that has nothing else to say (`reanalyze`).
+ * - `analysisState`: event, sent when an analysis starts, finishes or fails.
+ * - `analysisProgress`: event, at most one every ~200 ms while an analysis runs.
+ * - `fileChanged`: event, sent when the file changed on disk after it was analysed.
+ * - `error`: reply to a request that failed.
+ */
+export type ToWebview =
+  | { type: 'init'; protocolVersion: number; strings: LocalizedStrings; state: AnalysisStateDto; fileChanged: boolean }
+  | { type: 'ack' }
+  | { type: 'analysisState'; state: AnalysisStateDto }
+  | { type: 'analysisProgress'; doneBytes: number; totalBytes: number }
+  | { type: 'fileChanged' }
+  | ErrorBody;
+
+//#endregion
+
+//#region webview -> host
+
+/**
+ * FromWebview is every message a capture editor webview sends to the host.
+ * - `ready`: request, sent once the webview script has loaded; answered by `init`.
+ * - `reanalyze`: request, sent when the user asks to analyse the file again; answered by `ack`.
+ * - `error`: reply to a host request that failed (the host sends none yet; kept for symmetry).
+ */
+export type FromWebview = { type: 'ready' } | { type: 'reanalyze' } | ErrorBody;
+
+//#endregion
+
+//#region host -> worker
+
+/** AnalyzeRequest asks the worker to analyse one file. */
+export interface AnalyzeRequest {
+  type: 'analyze';
+  /** Absolute path on the worker's file system. */
+  filePath: string;
+  /** Base name used in results and messages. */
+  fileName: string;
+  /** Also render the plain-text report (the CLI's output) into the reply. */
+  includeTextReport?: boolean;
+  /** Minimum milliseconds between `progress` events (default 200). */
+  progressIntervalMs?: number;
+}
+
+/**
+ * ToWorker is every message the host sends to the analysis worker.
+ * - `analyze`: request, sent once per worker; answered by `analysisResult` or by `error`
+ *   (whose `analysisError` names the file, offset and reason). Cancel by terminating the worker.
+ */
+export type ToWorker = AnalyzeRequest | ErrorBody;
+
+//#endregion
+
+//#region worker -> host
+
+/**
+ * FromWorker is every message the analysis worker sends to the host.
+ * - `progress`: event, at most one per `progressIntervalMs` while reading the file.
+ * - `analysisResult`: reply to `analyze`.
+ * - `error`: reply to `analyze` when the file could not be analysed.
+ */
+export type FromWorker =
+  | { type: 'progress'; doneBytes: number; totalBytes: number }
+  | { type: 'analysisResult'; analysis: CaptureAnalysisDto; textReport?: string }
+  | ErrorBody;
+
+//#endregion
+
+//#region guards
+
+/** isEnvelope checks the shape every channel relies on before a message is dispatched. */
+export function isEnvelope(value: unknown): value is Envelope<{ type: string }> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.messageId !== 'number' || !Number.isInteger(v.messageId)) return false;
+  if (v.inReplyTo !== undefined && (typeof v.inReplyTo !== 'number' || !Number.isInteger(v.inReplyTo))) return false;
+  if (v.request !== undefined && v.request !== true) return false;
+  const body = v.body;
+  return typeof body === 'object' && body !== null && typeof (body as Record<string, unknown>).type === 'string';
+}
+
+//#endregion
