@@ -2,6 +2,7 @@
 import type { ByteSource } from './capture/byteSource.js';
 import { openCapture } from './capture/openCapture.js';
 import { SCHEMA_VERSION, type CaptureAnalysis, type CaptureSummary } from './model.js';
+import { ConnectionTracker } from './flows/connectionTracker.js';
 import { PacketStats } from './packetStats.js';
 
 /** AnalyzeOptions tune one analysis run. */
@@ -22,6 +23,7 @@ export interface AnalyzeOptions {
 export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): CaptureAnalysis {
   const reader = openCapture(source);
   const stats = new PacketStats();
+  const tracker = new ConnectionTracker();
   const capture: CaptureSummary = {
     file: options.fileName,
     format: reader.format,
@@ -48,7 +50,7 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
         last = { sec: record.tsSec, nanos: record.tsNanos };
       }
     }
-    stats.add(record);
+    tracker.add(stats.add(record));
     if (options.onProgress && capture.packets % every === 0) options.onProgress(reader.offset, source.size);
   }
   capture.firstTime = first;
@@ -57,5 +59,5 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
   capture.timePrecisionDigits = reader.timePrecisionDigits;
   capture.warnings = [...reader.warnings];
   options.onProgress?.(source.size, source.size);
-  return { schemaVersion: SCHEMA_VERSION, capture, decode: stats.summary(), connections: [], findings: [] };
+  return { schemaVersion: SCHEMA_VERSION, capture, decode: stats.summary(), connections: tracker.finish(), findings: [] };
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import type { CaptureFormat, CaptureWarning } from './capture/captureRecord.js';
 import type { Timestamp } from './capture/timestamp.js';
+import type { Connection } from './flows/connection.js';
 
 /** SCHEMA_VERSION is the version of the JSON report; bump it on any breaking change to its shape. */
 export const SCHEMA_VERSION = 1;
@@ -50,6 +51,7 @@ export interface CaptureAnalysis {
   schemaVersion: typeof SCHEMA_VERSION;
   capture: CaptureSummary;
   decode: DecodeSummary;
-  connections: unknown[];
+  /** TCP connections in Wireshark tcp.stream order. */
+  connections: Connection[];
   findings: unknown[];
 }

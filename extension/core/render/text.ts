@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { linkTypeName } from '../capture/linkTypes.js';
 import { formatEpoch, type Timestamp } from '../capture/timestamp.js';
+import type { Connection } from '../flows/connection.js';
 import type { CaptureAnalysis } from '../model.js';
 
 /**
@@ -30,7 +31,46 @@ export function renderText(analysis: CaptureAnalysis): string {
     lines.push('', `Decode errors (first ${d.errors.length})`);
     for (const e of d.errors) lines.push(`  frame ${e.frame}: ${e.layer} at byte ${e.offset}: ${e.message}`);
   }
+  if (analysis.connections.length) {
+    lines.push('', `Connections (${analysis.connections.length})`);
+    for (const conn of analysis.connections) lines.push(...connectionLines(conn));
+  }
   return lines.join('\n') + '\n';
+}
+
+function endpoint(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function fixed(ms: number | undefined, digits = 1): string {
+  return ms === undefined ? '-' : ms.toFixed(digits);
+}
+
+/** connectionLines renders one connection as a readable line, plus an indented line of problems when there are any. */
+function connectionLines(c: Connection): string[] {
+  const up = c.clientToServer;
+  const down = c.serverToClient;
+  const close = c.closeKind ? `${c.closeKind.toUpperCase()} by ${c.closedFirstBy}` : 'open';
+  const head =
+    `  #${c.stream} ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.protocol}  frames ${c.firstFrame}-${c.lastFrame} (${c.packets})` +
+    `  ${fixed(c.durationMs)} ms  ${c.connState} ${c.history}  handshake ${c.handshake}` +
+    (c.synToSynAckMs !== undefined ? ` (SYN→SYN/ACK ${fixed(c.synToSynAckMs, 3)} ms${c.synCount > 1 ? `, ${c.synCount} SYNs` : ''})` : '') +
+    `  ↑${up.payloadBytes} B ↓${down.payloadBytes} B  ${close}`;
+  const problems: string[] = [];
+  for (const [name, d] of [['client', up], ['server', down]] as const) {
+    const parts: string[] = [];
+    if (d.retransmissions) parts.push(`${d.retransmissions} retransmissions (${d.retransmittedBytes} B, waited ${fixed(d.retransmissionWaitMs)} ms)`);
+    if (d.outOfOrder) parts.push(`${d.outOfOrder} out of order`);
+    if (d.gaps) parts.push(`${d.gaps} gaps (${d.gapBytes} B never captured)`);
+    if (d.duplicateAcks) parts.push(`${d.duplicateAcks} duplicate ACKs`);
+    if (d.zeroWindows) parts.push(`${d.zeroWindows} zero windows`);
+    if (d.windowFull) parts.push(`${d.windowFull} window full`);
+    if (d.keepAlives) parts.push(`${d.keepAlives} keep-alives`);
+    if (d.rtt) parts.push(`RTT ${fixed(d.rtt.minMs, 3)}/${fixed(d.rtt.medianMs, 3)}/${fixed(d.rtt.maxMs, 3)} ms`);
+    if (parts.length) problems.push(`      ${name} sent: ${parts.join(', ')}`);
+  }
+  for (const n of c.notes) problems.push(`      note: ${n}`);
+  return [head, ...problems];
 }
 
 function isoTime(t: Timestamp, digits: number): string {

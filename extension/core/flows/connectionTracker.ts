@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+//
+// ConnectionTracker turns decoded TCP segments into connections (RFC 9293), numbered exactly as
+// Wireshark numbers tcp.stream, with the per-direction analysis Wireshark's tcp.analysis.* flags
+// give (retransmissions, out-of-order, duplicate ACKs, zero windows, keep-alives), handshake and
+// close facts, RTT samples, and Zeek's conn_state/history.
+//
+// Call order: `add(packet)` for every decoded packet in file order, then `finish()` once, which
+// ends every stream (onEnd 'capture-end') and returns the connections in stream order.
+
+import type { Timestamp } from '../capture/timestamp.js';
+import type { DecodedPacket, TcpSegment } from '../wire/packet.js';
+import { TcpFlag } from '../wire/tcp.js';
+import type { Connection, DirectionSummary, HandshakeState, RoleSource, ZeekConnState } from './connection.js';
+import { flowKey } from './flowKey.js';
+import { RttSamples } from './rttSamples.js';
+import { seqDiff } from './seq.js';
+import { StreamReassembler, type Direction, type StreamSink } from './streamReassembler.js';
+
+const { FIN, SYN, RST, ACK } = TcpFlag;
+
+/** Unacknowledged data segments remembered per direction for RTT and retransmission wait (Wireshark keeps a similar list). */
+const MAX_UNACKED = 4096;
+const MAX_LISTED_FRAMES = 1000;
+const MAX_NOTES = 20;
+
+/** Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), driving conn_state. */
+const enum EndpointState {
+  Inactive,
+  SynSent,
+  SynAckSent,
+  Partial,
+  Established,
+  Closed,
+  Reset,
+}
+
+interface Unacked {
+  endSeq: number;
+  seq: number;
+  time: number;
+  retransmitted: boolean;
+}
+
+const NULL_SINK: StreamSink = { onData() {}, onGap() {}, onEnd() {} };
+
+/** SideState is one endpoint of a connection and the direction of data it sends. */
+class SideState {
+  readonly summary: DirectionSummary = {
+    segments: 0,
+    dataSegments: 0,
+    payloadBytes: 0,
+    streamBytes: 0,
+    retransmissions: 0,
+    retransmittedBytes: 0,
+    fastRetransmissions: 0,
+    spuriousRetransmissions: 0,
+    retransmissionFrames: [],
+    retransmissionWaitMs: 0,
+    outOfOrder: 0,
+    lostSegmentEvents: 0,
+    gaps: 0,
+    gapBytes: 0,
+    duplicateAcks: 0,
+    zeroWindows: 0,
+    zeroWindowProbes: 0,
+    windowFull: 0,
+    keepAlives: 0,
+    sackPermitted: false,
+    timestamps: false,
+    bytesAfterFin: 0,
+  };
+  state = EndpointState.Inactive;
+  /** Wireshark's base_seq: the first sequence number seen from this side (its ISN when the SYN was seen). */
+  baseSeq: number | undefined;
+  sawSyn = false;
+  synCount = 0;
+  firstSynTime = 0;
+  lastSynTime = 0;
+  synFrame: number | undefined;
+  /** Highest sequence number sent + 1 (Wireshark's nextseq), when and where it last advanced. */
+  nextSeq: number | undefined;
+  nextSeqTime = 0;
+  maxSeqToBeAcked: number | undefined;
+  /** Last ACK number and raw window this side sent; when the ACK number last changed. */
+  lastAck: number | undefined;
+  lastAckChangeTime = 0;
+  lastAckTime = 0;
+  window: number | undefined;
+  /** Window scale shift to apply to this side's windows: undefined = unknown (handshake not seen). */
+  windowShift: number | undefined;
+  dupAckRun = 0;
+  finSeq: number | undefined;
+  firstPayload: Uint8Array | undefined;
+  unacked: Unacked[] = [];
+  readonly rtt = new RttSamples();
+  readonly reassembler: StreamReassembler;
+  /** History letters with how often each counting letter has occurred. */
+  readonly letterCounts = new Map<string, number>();
+
+  constructor(
+    readonly ip: string,
+    readonly port: number,
+    index: Direction,
+    sink: StreamSink,
+  ) {
+    // Nobody reads the bytes of a null sink, so there is nothing to compare retransmissions against.
+    this.reassembler = new StreamReassembler(index, sink, sink === NULL_SINK ? { recentBytesWindow: 0 } : undefined);
+  }
+}
+
+/** ConnectionSinkFactory lets the layer above (HTTP) receive a connection's byte streams. */
+export type ConnectionSinkFactory = (stream: number) => StreamSink | undefined;
+
+/** ConnectionState is a connection being tracked. Side 0 sent the first packet seen. */
+class ConnectionState {
+  readonly sides: [SideState, SideState];
+  packets = 0;
+  firstFrame: number;
+  lastFrame: number;
+  startTime: Timestamp;
+  endTime: Timestamp;
+  firstTimeValue: number;
+  lastTimeValue = 0;
+  synAckFrame: number | undefined;
+  synAckTime = 0;
+  handshakeAckFrame: number | undefined;
+  handshakeAckTime = 0;
+  /** Wireshark's first RTT (latest SYN → first ACK), the out-of-order threshold once known. */
+  firstRttSeconds: number | undefined;
+  lastSynTime: number | undefined;
+  firstClose: { side: 0 | 1; kind: 'fin' | 'rst' } | undefined;
+  halfClosed = false;
+  refused = false;
+  /** History events in order: side and letter. */
+  readonly history: { side: 0 | 1; letter: string }[] = [];
+  readonly notes: string[] = [];
+
+  constructor(
+    readonly stream: number,
+    packet: DecodedPacket,
+    segment: TcpSegment,
+    time: number,
+    sink: StreamSink,
+  ) {
+    const net = packet.network!;
+    this.sides = [new SideState(net.src, segment.srcPort, 0, sink), new SideState(net.dst, segment.dstPort, 1, sink)];
+    this.firstFrame = packet.frame;
+    this.lastFrame = packet.frame;
+    this.startTime = { sec: packet.tsSec, nanos: packet.tsNanos };
+    this.endTime = this.startTime;
+    this.firstTimeValue = time;
+  }
+
+  note(message: string): void {
+    if (this.notes.length < MAX_NOTES) this.notes.push(message);
+  }
+
+  /** letter records a Zeek history letter: once per side, except C/G/T/W which repeat at 1, 10, 100, ... occurrences. */
+  letter(side: 0 | 1, letter: string): void {
+    const counts = this.sides[side].letterCounts;
+    const n = (counts.get(letter) ?? 0) + 1;
+    counts.set(letter, n);
+    const repeating = letter === 'G' || letter === 'T' || letter === 'W';
+    if (n === 1 || (repeating && isPowerOf10(n))) this.history.push({ side, letter });
+  }
+}
+
+function isPowerOf10(n: number): boolean {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
+}
+
+/** ConnectionTracker groups TCP segments into connections; see the call order at the top of the file. */
+export class ConnectionTracker {
+  private readonly open = new Map<string, ConnectionState>();
+  private readonly all: ConnectionState[] = [];
+
+  constructor(private readonly sinkFactory: ConnectionSinkFactory = () => undefined) {}
+
+  /** add processes one packet; packets that are not TCP over IP are ignored. */
+  add(packet: DecodedPacket): void {
+    const segment = packet.transport;
+    const net = packet.network;
+    if (!segment || segment.kind !== 'tcp' || !net) return;
+    const time = packet.tsSec + packet.tsNanos / 1e9;
+    const key = flowKey(net.src, segment.srcPort, net.dst, segment.dstPort);
+    let conn = this.open.get(key);
+    const side: 0 | 1 = conn && conn.sides[0].ip === net.src && conn.sides[0].port === segment.srcPort ? 0 : 1;
+    // Wireshark starts a new tcp.stream on a SYN whose sequence number differs from the base sequence
+    // number of the same direction in the existing conversation: the 4-tuple was reused (RFC 9293 §3.4.1).
+    if (conn && (segment.flags & (SYN | ACK)) === SYN) {
+      const s = conn.sides[side];
+      if (s.baseSeq !== undefined && segment.seq !== s.baseSeq) {
+        conn.note(`frame ${packet.frame}: a new SYN reused this 4-tuple; it starts stream ${this.all.length}`);
+        conn = undefined;
+      }
+    }
+    if (!conn) {
+      const stream = this.all.length;
+      conn = new ConnectionState(stream, packet, segment, time, this.sinkFactory(stream) ?? NULL_SINK);
+      this.open.set(key, conn);
+      this.all.push(conn);
+      this.process(conn, 0, packet, segment, time);
+      return;
+    }
+    this.process(conn, side, packet, segment, time);
+  }
+
+  /** finish ends every stream at the end of the capture and returns the connections in stream order. */
+  finish(): Connection[] {
+    return this.all.map((c) => {
+      for (const s of c.sides) {
+        s.reassembler.finish();
+        collectGaps(c, s);
+      }
+      return summarize(c);
+    });
+  }
+
+  private process(conn: ConnectionState, side: 0 | 1, packet: DecodedPacket, seg: TcpSegment, time: number): void {
+    const fwd = conn.sides[side];
+    const rev = conn.sides[side === 0 ? 1 : 0];
+    const flags = seg.flags;
+    const seq = seg.seq;
+    const seglen = seg.payloadLength;
+    const frame = packet.frame;
+    const s = fwd.summary;
+    conn.packets++;
+    conn.lastFrame = frame;
+    conn.endTime = { sec: packet.tsSec, nanos: packet.tsNanos };
+    conn.lastTimeValue = time;
+    s.segments++;
+    if (seglen > 0) {
+      s.dataSegments++;
+      s.payloadBytes += seglen;
+      if (!fwd.firstPayload && seg.payload.length > 0) fwd.firstPayload = seg.payload.slice(0, 16);
+    }
+    if (fwd.baseSeq === undefined) fwd.baseSeq = seq;
+
+    this.handshake(conn, side, fwd, rev, seg, time, frame);
+    this.analyze(conn, side, fwd, rev, seg, time, frame);
+    this.history(conn, side, seg);
+    this.endpointStates(fwd, rev, flags);
+
+    // Close facts.
+    if (flags & FIN) {
+      if (s.finFrame === undefined) s.finFrame = frame;
+      if (fwd.finSeq === undefined) fwd.finSeq = (seq + seglen) >>> 0;
+      conn.firstClose ??= { side, kind: 'fin' };
+    }
+    if (flags & RST) {
+      if (s.rstFrame === undefined) s.rstFrame = frame;
+      conn.firstClose ??= { side, kind: 'rst' };
+    }
+    if (seglen > 0 && rev.finSeq !== undefined && !(flags & RST)) conn.halfClosed = true;
+    if (seglen > 0 && fwd.finSeq !== undefined && seqDiff(seq, fwd.finSeq) >= 0 && !(flags & FIN)) s.bytesAfterFin += seglen;
+
+    // Stream delivery: the reassembler orders bytes; the ACK from this side may reveal holes in the other side's stream.
+    if (flags & SYN) fwd.reassembler.onSyn(seq);
+    if (seglen > 0 || flags & FIN) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time);
+    if (flags & ACK) rev.reassembler.onAck(seg.ack);
+    if (flags & RST) fwd.reassembler.onRst(frame, time);
+  }
+
+  private handshake(conn: ConnectionState, side: 0 | 1, fwd: SideState, rev: SideState, seg: TcpSegment, time: number, frame: number): void {
+    const flags = seg.flags;
+    if (flags & SYN) {
+      const o = seg.options;
+      if (o.mss !== undefined) fwd.summary.mss = o.mss;
+      if (o.windowScale !== undefined) fwd.summary.windowScale = o.windowScale;
+      if (o.sackPermitted) fwd.summary.sackPermitted = true;
+      if (o.timestamps) fwd.summary.timestamps = true;
+    }
+    if ((flags & (SYN | ACK)) === SYN) {
+      if (!fwd.sawSyn) {
+        fwd.sawSyn = true;
+        fwd.firstSynTime = time;
+        fwd.synFrame = frame;
+      }
+      fwd.synCount++;
+      fwd.lastSynTime = time;
+      conn.lastSynTime = time;
+    } else if ((flags & (SYN | ACK)) === (SYN | ACK)) {
+      if (conn.synAckFrame === undefined) conn.synAckFrame = frame;
+      conn.synAckTime = time;
+      fwd.sawSyn = true;
+      // Window scaling applies only when both SYNs carried the option (RFC 7323 §2.2).
+      const both = fwd.summary.windowScale !== undefined && rev.summary.windowScale !== undefined;
+      fwd.windowShift = both ? Math.min(14, fwd.summary.windowScale!) : 0;
+      rev.windowShift = both ? Math.min(14, rev.summary.windowScale!) : 0;
+    } else if (flags & ACK && conn.synAckFrame !== undefined && conn.handshakeAckFrame === undefined && rev.sawSyn && fwd.synFrame !== undefined && !(flags & RST)) {
+      conn.handshakeAckFrame = frame;
+      conn.handshakeAckTime = time;
+    }
+    if (flags & ACK && !(flags & SYN) && conn.firstRttSeconds === undefined && conn.lastSynTime !== undefined) conn.firstRttSeconds = time - conn.lastSynTime;
+    if (flags & RST && conn.synAckFrame === undefined && rev.synFrame !== undefined && fwd.synFrame === undefined) conn.refused = true;
+    void side;
+  }
+
+  /** analyze classifies the segment the way Wireshark's tcp_analyze_sequence_number does, so counts agree with tcp.analysis.*. */
+  private analyze(conn: ConnectionState, _side: 0 | 1, fwd: SideState, rev: SideState, seg: TcpSegment, time: number, frame: number): void {
+    const flags = seg.flags;
+    const seq = seg.seq;
+    const ack = seg.ack;
+    const seglen = seg.payloadLength;
+    const s = fwd.summary;
+    let zeroWindowProbe = false;
+    let keepAlive = false;
+    let duplicateAck = false;
+
+    if (seglen === 1 && fwd.nextSeq !== undefined && seq === fwd.nextSeq && rev.window === 0) {
+      zeroWindowProbe = true;
+      s.zeroWindowProbes++;
+    }
+    if (seg.window === 0 && !(flags & (RST | FIN | SYN))) s.zeroWindows++;
+    if (fwd.nextSeq !== undefined && seqDiff(seq, fwd.nextSeq) > 0 && !(flags & RST)) s.lostSegmentEvents++;
+    if (seglen <= 1 && !(flags & (FIN | SYN | RST)) && fwd.nextSeq !== undefined && seq === ((fwd.nextSeq - 1) >>> 0)) {
+      keepAlive = true;
+      s.keepAlives++;
+    }
+    if (
+      seglen > 0 &&
+      rev.windowShift !== undefined &&
+      rev.window !== undefined &&
+      rev.lastAck !== undefined &&
+      seqDiff((seq + seglen) >>> 0, (rev.lastAck + rev.window * 2 ** rev.windowShift) >>> 0) === 0 &&
+      !(flags & (SYN | FIN | RST))
+    ) {
+      s.windowFull++;
+    }
+    if (
+      seglen === 0 &&
+      seg.window !== 0 &&
+      seg.window === fwd.window &&
+      fwd.nextSeq !== undefined &&
+      seq === fwd.nextSeq &&
+      ack === fwd.lastAck &&
+      !(flags & (SYN | FIN | RST))
+    ) {
+      duplicateAck = true;
+      fwd.dupAckRun++;
+      s.duplicateAcks++;
+    }
+    if (!duplicateAck) fwd.dupAckRun = 0;
+
+    // Retransmission, fast retransmission, spurious retransmission or out-of-order, in Wireshark's order:
+    // spurious first (the data was already acknowledged), then only segments that do not advance the
+    // highest sequence number sent.
+    let retransmission = false;
+    if ((seglen > 0 || flags & (SYN | FIN)) && !keepAlive) {
+      let notAdvanced = fwd.nextSeq !== undefined && fwd.nextSeq !== 0 && seqDiff(seq, fwd.nextSeq) < 0;
+      // One byte below nextseq with more than one byte of data follows a zero-window probe: new data.
+      if (seglen > 1 && fwd.nextSeq !== undefined && seq === ((fwd.nextSeq - 1) >>> 0)) notAdvanced = false;
+      if (seglen > 0 && rev.lastAck !== undefined && rev.lastAck !== 0 && seqDiff((seq + seglen) >>> 0, rev.lastAck) <= 0) {
+        retransmission = true;
+        s.spuriousRetransmissions++;
+      } else if (notAdvanced) {
+        const threshold = conn.firstRttSeconds ?? 0.003;
+        if (rev.dupAckRun >= 2 && rev.lastAck === seq && time - rev.lastAckTime < 0.02) {
+          retransmission = true;
+          s.fastRetransmissions++;
+        } else if (time - fwd.nextSeqTime < threshold && fwd.nextSeq !== ((seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0)) {
+          s.outOfOrder++;
+        } else {
+          retransmission = true;
+        }
+      }
+    }
+    if (retransmission) {
+      s.retransmissions++;
+      s.retransmittedBytes += seglen;
+      if (s.retransmissionFrames.length < MAX_LISTED_FRAMES) s.retransmissionFrames.push(frame);
+      conn.letter(_side, 'T');
+      // The wait: from the original transmission, or from the receiver's first ACK asking for this byte.
+      const original = fwd.unacked.find((u) => seqDiff(seq, u.seq) >= 0 && seqDiff(seq, u.endSeq) < 0);
+      if (original) {
+        original.retransmitted = true;
+        s.retransmissionWaitMs += (time - original.time) * 1000;
+      } else if (rev.lastAck === seq) {
+        s.retransmissionWaitMs += (time - rev.lastAckChangeTime) * 1000;
+      }
+    }
+
+    // nextseq / maxseqtobeacked, and the unacked list for RTT.
+    let nextSeq = (seq + seglen) >>> 0;
+    if ((seglen > 0 || flags & (SYN | FIN)) && !retransmission && !keepAlive && fwd.unacked.length < MAX_UNACKED) {
+      const end = (nextSeq + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+      if (fwd.nextSeq === undefined || seqDiff(end, fwd.nextSeq) > 0) fwd.unacked.push({ seq, endSeq: end, time, retransmitted: false });
+    }
+    if (flags & (SYN | FIN)) nextSeq = (nextSeq + 1) >>> 0;
+    if ((fwd.nextSeq === undefined || seqDiff(nextSeq, fwd.nextSeq) > 0) && !zeroWindowProbe) {
+      fwd.nextSeq = nextSeq;
+      fwd.nextSeqTime = time;
+    }
+    if ((fwd.maxSeqToBeAcked === undefined || seq === fwd.maxSeqToBeAcked) && !zeroWindowProbe) fwd.maxSeqToBeAcked = fwd.nextSeq;
+
+    // RTT: this ACK acknowledges the other side's data (Karn's rule: never a retransmitted segment).
+    if (flags & ACK && rev.unacked.length) {
+      let acked: Unacked | undefined;
+      let n = 0;
+      while (n < rev.unacked.length && seqDiff(rev.unacked[n]!.endSeq, ack) <= 0) acked = rev.unacked[n++];
+      if (n) rev.unacked.splice(0, n);
+      if (acked && acked.endSeq === ack && !acked.retransmitted) rev.rtt.add((time - acked.time) * 1000);
+    }
+    if (ack !== fwd.lastAck) fwd.lastAckChangeTime = time;
+    fwd.window = seg.window;
+    fwd.lastAckTime = time;
+    if (flags & ACK) fwd.lastAck = ack;
+  }
+
+  private history(conn: ConnectionState, side: 0 | 1, seg: TcpSegment): void {
+    const f = seg.flags;
+    if (f & SYN && f & RST) conn.letter(side, 'I');
+    else if (f & SYN && f & FIN) conn.letter(side, 'Q');
+    else if (f & SYN) conn.letter(side, f & ACK ? 'H' : 'S');
+    if (f & FIN) conn.letter(side, 'F');
+    if (f & RST) conn.letter(side, 'R');
+    if (seg.payloadLength > 0) conn.letter(side, 'D');
+    else if (f & ACK && !(f & (SYN | FIN | RST))) conn.letter(side, 'A');
+    if (seg.window === 0 && !(f & (SYN | FIN | RST))) conn.letter(side, 'W');
+  }
+
+  /** endpointStates follows Zeek's TCP endpoint state machine closely enough for conn_state. */
+  private endpointStates(fwd: SideState, rev: SideState, flags: number): void {
+    if (fwd.state === EndpointState.Reset) return;
+    if (flags & RST) {
+      fwd.state = EndpointState.Reset;
+      return;
+    }
+    if ((flags & (SYN | ACK)) === SYN) {
+      if (fwd.state === EndpointState.Inactive) fwd.state = EndpointState.SynSent;
+    } else if ((flags & (SYN | ACK)) === (SYN | ACK)) {
+      if (fwd.state === EndpointState.Inactive || fwd.state === EndpointState.SynSent) fwd.state = EndpointState.SynAckSent;
+      if (rev.state === EndpointState.SynSent) rev.state = EndpointState.Established;
+    } else {
+      if (fwd.state === EndpointState.Inactive) fwd.state = EndpointState.Partial;
+      else if ((fwd.state === EndpointState.SynSent || fwd.state === EndpointState.SynAckSent) && flags & ACK) fwd.state = EndpointState.Established;
+      if (flags & ACK && fwd.state === EndpointState.Established && rev.state === EndpointState.SynAckSent) rev.state = EndpointState.Established;
+    }
+    if (flags & FIN) fwd.state = EndpointState.Closed;
+  }
+}
+
+function collectGaps(conn: ConnectionState, side: SideState): void {
+  const r = side.reassembler;
+  const s = side.summary;
+  s.streamBytes = r.bytesDelivered;
+  s.gaps = r.gaps;
+  s.gapBytes = r.gapBytes;
+  const index = conn.sides[0] === side ? 0 : 1;
+  for (let i = 0; i < r.gaps; i++) conn.letter(index, 'G');
+  for (const n of r.notes) conn.note(n);
+}
+
+const HTTP_METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK|SEARCH|REPORT) /;
+
+function text(bytes: Uint8Array | undefined): string {
+  return bytes ? String.fromCharCode(...bytes) : '';
+}
+
+/** roles picks the client side: SYN sender, else SYN/ACK receiver, else request sender, else the higher (ephemeral) port. */
+function roles(c: ConnectionState): { client: 0 | 1; source: RoleSource } {
+  const [a, b] = c.sides;
+  const synOnly = (s: SideState) => s.synFrame !== undefined;
+  if (synOnly(a) !== synOnly(b)) return { client: synOnly(a) ? 0 : 1, source: 'syn' };
+  if (c.synAckFrame !== undefined) {
+    // The SYN/ACK sender saw its SYN counted in sawSyn; the other side is the client.
+    return { client: a.sawSyn && !b.sawSyn ? 1 : 0, source: 'syn-ack' };
+  }
+  const ta = text(a.firstPayload);
+  const tb = text(b.firstPayload);
+  if (HTTP_METHODS.test(ta) !== HTTP_METHODS.test(tb)) return { client: HTTP_METHODS.test(ta) ? 0 : 1, source: 'request' };
+  if (ta.startsWith('HTTP/') !== tb.startsWith('HTTP/')) return { client: ta.startsWith('HTTP/') ? 1 : 0, source: 'response' };
+  // Servers listen on the lower, usually well-known, port; clients use an ephemeral one.
+  return { client: a.port > b.port ? 0 : b.port > a.port ? 1 : 0, source: 'port' };
+}
+
+function protocolOf(client: SideState, server: SideState): Connection['protocol'] {
+  const c = client.firstPayload;
+  const s = server.firstPayload;
+  if (!c && !s) return 'none';
+  const ct = text(c);
+  if (ct.startsWith('PRI * HTTP/2.0')) return 'h2c';
+  if (HTTP_METHODS.test(ct) || text(s).startsWith('HTTP/')) return 'http';
+  // TLS record: handshake content type 22, version 3.x (RFC 8446 §5.1).
+  if (c && c[0] === 0x16 && c[1] === 0x03) return 'tls';
+  return 'other';
+}
+
+function handshakeState(c: ConnectionState, client: SideState): HandshakeState {
+  if (client.synFrame === undefined) return 'not-captured';
+  if (c.handshakeAckFrame !== undefined) return 'complete';
+  if (c.refused) return 'refused';
+  return 'incomplete';
+}
+
+/** connState is Zeek's conn_state function (base/protocols/conn/main.zeek) over our endpoint states. */
+function connState(orig: SideState, resp: SideState, history: string): ZeekConnState {
+  const os = orig.state;
+  const rs = resp.state;
+  const oInactive = os === EndpointState.Inactive || os === EndpointState.Partial;
+  const rInactive = rs === EndpointState.Inactive || rs === EndpointState.Partial;
+  if (rs === EndpointState.Reset) {
+    if (os === EndpointState.SynSent || os === EndpointState.SynAckSent || (os === EndpointState.Reset && orig.summary.payloadBytes === 0 && resp.summary.payloadBytes === 0)) return 'REJ';
+    return oInactive ? 'RSTRH' : 'RSTR';
+  }
+  if (os === EndpointState.Reset) {
+    if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(history) ? 'RSTOS0' : 'OTH';
+    return 'RSTO';
+  }
+  if (rs === EndpointState.Closed && os === EndpointState.Closed) return 'SF';
+  if (os === EndpointState.Closed) return rInactive ? 'SH' : 'S2';
+  if (rs === EndpointState.Closed) return oInactive ? 'SHR' : 'S3';
+  if (os === EndpointState.SynSent && rs === EndpointState.Inactive) return 'S0';
+  if (os === EndpointState.Established && rs === EndpointState.Established) return 'S1';
+  return 'OTH';
+}
+
+function summarize(c: ConnectionState): Connection {
+  const { client: ci, source } = roles(c);
+  const client = c.sides[ci];
+  const server = c.sides[ci === 0 ? 1 : 0];
+  let history = ci === 1 ? '^' : '';
+  for (const h of c.history) history += h.side === ci ? h.letter : h.letter.toLowerCase();
+  const ms = (a: number, b: number) => (b - a) * 1000;
+  const negotiatedScale = client.summary.windowScale !== undefined && server.summary.windowScale !== undefined;
+  return {
+    id: c.stream,
+    stream: c.stream,
+    client: { ip: client.ip, port: client.port },
+    server: { ip: server.ip, port: server.port },
+    roleSource: source,
+    protocol: protocolOf(client, server),
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    startTime: c.startTime,
+    endTime: c.endTime,
+    durationMs: ms(c.firstTimeValue, c.lastTimeValue || c.firstTimeValue),
+    packets: c.packets,
+    handshake: handshakeState(c, client),
+    synFrame: client.synFrame,
+    synAckFrame: c.synAckFrame,
+    handshakeAckFrame: c.handshakeAckFrame,
+    synCount: client.synCount,
+    synToSynAckMs: client.synFrame !== undefined && c.synAckFrame !== undefined ? ms(client.lastSynTime, c.synAckTime) : undefined,
+    synAckToAckMs: c.handshakeAckFrame !== undefined ? ms(c.synAckTime, c.handshakeAckTime) : undefined,
+    connectMs: c.handshakeAckFrame !== undefined && client.synFrame !== undefined ? ms(client.firstSynTime, c.handshakeAckTime) : undefined,
+    negotiated: {
+      windowScale: negotiatedScale,
+      sack: client.summary.sackPermitted && server.summary.sackPermitted,
+      timestamps: client.summary.timestamps && server.summary.timestamps,
+    },
+    clientToServer: { ...client.summary, rtt: client.rtt.summary() },
+    serverToClient: { ...server.summary, rtt: server.rtt.summary() },
+    closedFirstBy: c.firstClose ? (c.firstClose.side === ci ? 'client' : 'server') : undefined,
+    closeKind: c.firstClose?.kind,
+    halfClosed: c.halfClosed,
+    connState: connState(client, server, history),
+    history,
+    notes: c.notes,
+  };
+}
