@@ -176,14 +176,23 @@ export class ConnectionTracker {
   private readonly open = new Map<string, ConnectionState>();
   private readonly all: ConnectionState[] = [];
 
-  constructor(private readonly sinkFactory: ConnectionSinkFactory = () => undefined) {}
+  /**
+   * @param sinkFactory gives the layer above a connection's byte streams.
+   * @param timeBaseSec whole epoch second that times are counted from (default: the first packet's), so
+   *   time differences are computed from small floats and stay exact to far below a nanosecond.
+   */
+  constructor(
+    private readonly sinkFactory: ConnectionSinkFactory = () => undefined,
+    private timeBaseSec?: number,
+  ) {}
 
   /** add processes one packet; packets that are not TCP over IP are ignored. */
   add(packet: DecodedPacket): void {
     const segment = packet.transport;
     const net = packet.network;
     if (!segment || segment.kind !== 'tcp' || !net) return;
-    const time = packet.tsSec + packet.tsNanos / 1e9;
+    this.timeBaseSec ??= packet.tsSec;
+    const time = packet.tsSec - this.timeBaseSec + packet.tsNanos / 1e9;
     const key = flowKey(net.src, segment.srcPort, net.dst, segment.dstPort);
     let conn = this.open.get(key);
     const side: 0 | 1 = conn && conn.sides[0].ip === net.src && conn.sides[0].port === segment.srcPort ? 0 : 1;
