@@ -3,6 +3,7 @@ import type { ByteSource } from './capture/byteSource.js';
 import { openCapture } from './capture/openCapture.js';
 import { SCHEMA_VERSION, type CaptureAnalysis, type CaptureSummary } from './model.js';
 import { ConnectionTracker } from './flows/connectionTracker.js';
+import { HttpConnection } from './http/httpConnection.js';
 import { PacketStats } from './packetStats.js';
 
 /** AnalyzeOptions tune one analysis run. */
@@ -23,7 +24,8 @@ export interface AnalyzeOptions {
 export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): CaptureAnalysis {
   const reader = openCapture(source);
   const stats = new PacketStats();
-  const tracker = new ConnectionTracker();
+  const apps = new Map<number, HttpConnection>();
+  let tracker: ConnectionTracker | undefined;
   const capture: CaptureSummary = {
     file: options.fileName,
     format: reader.format,
@@ -50,6 +52,12 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
         last = { sec: record.tsSec, nanos: record.tsNanos };
       }
     }
+    // Connection times count from the first packet's whole second (see CaptureAnalysis.timeBaseSec).
+    tracker ??= new ConnectionTracker((stream, clientSide, ports) => {
+      const app = new HttpConnection(clientSide, ports);
+      apps.set(stream, app);
+      return app;
+    }, record.tsSec);
     tracker.add(stats.add(record));
     if (options.onProgress && capture.packets % every === 0) options.onProgress(reader.offset, source.size);
   }
@@ -59,5 +67,16 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
   capture.timePrecisionDigits = reader.timePrecisionDigits;
   capture.warnings = [...reader.warnings];
   options.onProgress?.(source.size, source.size);
-  return { schemaVersion: SCHEMA_VERSION, capture, decode: stats.summary(), connections: tracker.finish(), findings: [] };
+  const connections = tracker?.finish() ?? [];
+  for (const c of connections) {
+    const app = apps.get(c.stream)?.result();
+    if (!app) continue;
+    c.protocol = app.protocol;
+    c.transactions = app.transactions;
+    c.tunnel = app.tunnel;
+    c.tls = app.tls;
+    c.http2 = app.http2;
+    if (app.anomalies.length) c.appAnomalies = app.anomalies;
+  }
+  return { schemaVersion: SCHEMA_VERSION, capture, timeBaseSec: tracker?.timeBase ?? 0, decode: stats.summary(), connections, findings: [] };
 }

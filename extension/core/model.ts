@@ -50,6 +50,8 @@ export interface DecodeSummary {
 export interface CaptureAnalysis {
   schemaVersion: typeof SCHEMA_VERSION;
   capture: CaptureSummary;
+  /** Whole epoch second that connection and HTTP times (seconds, floats) count from. */
+  timeBaseSec: number;
   decode: DecodeSummary;
   /** TCP connections in Wireshark tcp.stream order. */
   connections: Connection[];

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 import type { Timestamp } from '../capture/timestamp.js';
+import type { AppLayerResult, AppProtocol } from '../http/httpConnection.js';
+import type { HttpTransaction } from '../http/transaction.js';
 
 /** Endpoint is one side of a connection. */
 export interface Endpoint {
@@ -55,6 +57,8 @@ export interface DirectionSummary {
   /** Stream holes that were never filled (bytes the peer received but the capture never saw, or never sent). */
   gaps: number;
   gapBytes: number;
+  /** Where the holes are (first 100): stream offset (0 = first data byte) and length. */
+  gapRanges: { streamOffset: number; length: number }[];
   /** Duplicate ACKs this side sent (tcp.analysis.duplicate_ack). */
   duplicateAcks: number;
   /** Segments advertising a zero window, zero-window probes sent, segments that filled the peer's window. */
@@ -84,8 +88,18 @@ export interface Connection {
   client: Endpoint;
   server: Endpoint;
   roleSource: RoleSource;
-  /** Application protocol guessed from the first bytes: http, h2c, tls, other, or none (no payload). */
-  protocol: 'http' | 'h2c' | 'tls' | 'other' | 'none';
+  /** Application protocol, decided from the first bytes by the HTTP layer ('unknown' when nothing was recognised). */
+  protocol: AppProtocol;
+  /** HTTP transactions in request order (empty for other protocols). */
+  transactions: HttpTransaction[];
+  /** Protocol switch (101, CONNECT) and what crossed it. */
+  tunnel?: AppLayerResult['tunnel'];
+  /** TLS handshake facts (TLS connections and TLS inside CONNECT tunnels). */
+  tls?: AppLayerResult['tls'];
+  /** HTTP/2 connection facts: SETTINGS, GOAWAY, PINGs, flow-control stalls. */
+  http2?: AppLayerResult['http2'];
+  /** Application-layer anomalies (stable codes), capped. */
+  appAnomalies?: AppLayerResult['anomalies'];
   firstFrame: number;
   lastFrame: number;
   startTime: Timestamp;

@@ -23,6 +23,7 @@ const { FIN, SYN, RST, ACK } = TcpFlag;
 const MAX_UNACKED = 4096;
 const MAX_LISTED_FRAMES = 1000;
 const MAX_NOTES = 20;
+const MAX_LISTED_GAPS = 100;
 
 /** Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h), driving conn_state. */
 const enum EndpointState {
@@ -61,6 +62,7 @@ class SideState {
     lostSegmentEvents: 0,
     gaps: 0,
     gapBytes: 0,
+    gapRanges: [],
     duplicateAcks: 0,
     zeroWindows: 0,
     zeroWindowProbes: 0,
@@ -103,14 +105,19 @@ class SideState {
     readonly port: number,
     index: Direction,
     sink: StreamSink,
+    bytesRead: boolean,
   ) {
-    // Nobody reads the bytes of a null sink, so there is nothing to compare retransmissions against.
-    this.reassembler = new StreamReassembler(index, sink, sink === NULL_SINK ? { recentBytesWindow: 0 } : undefined);
+    // Without an application reading the bytes there is no need to keep them for comparing retransmissions.
+    this.reassembler = new StreamReassembler(index, sink, bytesRead ? undefined : { recentBytesWindow: 0 });
   }
 }
 
-/** ConnectionSinkFactory lets the layer above (HTTP) receive a connection's byte streams. */
-export type ConnectionSinkFactory = (stream: number) => StreamSink | undefined;
+/**
+ * ConnectionSinkFactory lets the layer above (HTTP) receive a connection's byte streams. Directions
+ * are tracker sides: 0 sent the connection's first packet. `clientSide` is known when that packet was
+ * a SYN (0) or a SYN/ACK (1); `ports` are the sides' ports.
+ */
+export type ConnectionSinkFactory = (stream: number, clientSide: 0 | 1 | undefined, ports: [number, number]) => StreamSink | undefined;
 
 /** ConnectionState is a connection being tracked. Side 0 sent the first packet seen. */
 class ConnectionState {
@@ -144,7 +151,33 @@ class ConnectionState {
     sink: StreamSink,
   ) {
     const net = packet.network!;
-    this.sides = [new SideState(net.src, segment.srcPort, 0, sink), new SideState(net.dst, segment.dstPort, 1, sink)];
+    // The tracker listens to gaps on the way to the application sink, to report where bytes are missing.
+    // Adjacent gap reports (an ACK uncovering a hole in steps) are one hole to a reader.
+    const sides: SideState[] = [];
+    const lastGapEnd = [-1, -1];
+    const recording: StreamSink = {
+      onData: (dir, bytes, at) => {
+        lastGapEnd[dir] = -1;
+        sink.onData(dir, bytes, at);
+      },
+      onGap: (dir, offset, length) => {
+        const summary = sides[dir]!.summary;
+        const list = summary.gapRanges;
+        const last = list[list.length - 1];
+        if (offset === lastGapEnd[dir] && last && last.streamOffset + last.length === offset) last.length += length;
+        else if (offset !== lastGapEnd[dir]) {
+          summary.gaps++;
+          if (list.length < MAX_LISTED_GAPS) list.push({ streamOffset: offset, length });
+        }
+        summary.gapBytes += length;
+        lastGapEnd[dir] = offset + length;
+        sink.onGap(dir, offset, length);
+      },
+      onEnd: (dir, reason) => sink.onEnd(dir, reason),
+    };
+    const read = sink !== NULL_SINK;
+    this.sides = [new SideState(net.src, segment.srcPort, 0, recording, read), new SideState(net.dst, segment.dstPort, 1, recording, read)];
+    sides.push(...this.sides);
     this.firstFrame = packet.frame;
     this.lastFrame = packet.frame;
     this.startTime = { sec: packet.tsSec, nanos: packet.tsNanos };
@@ -186,6 +219,11 @@ export class ConnectionTracker {
     private timeBaseSec?: number,
   ) {}
 
+  /** timeBase is the whole epoch second connection times count from (undefined before the first packet). */
+  get timeBase(): number | undefined {
+    return this.timeBaseSec;
+  }
+
   /** add processes one packet; packets that are not TCP over IP are ignored. */
   add(packet: DecodedPacket): void {
     const segment = packet.transport;
@@ -207,7 +245,9 @@ export class ConnectionTracker {
     }
     if (!conn) {
       const stream = this.all.length;
-      conn = new ConnectionState(stream, packet, segment, time, this.sinkFactory(stream) ?? NULL_SINK);
+      const synFlags = segment.flags & (SYN | ACK);
+      const clientSide = synFlags === SYN ? 0 : synFlags === (SYN | ACK) ? 1 : undefined;
+      conn = new ConnectionState(stream, packet, segment, time, this.sinkFactory(stream, clientSide, [segment.srcPort, segment.dstPort]) ?? NULL_SINK);
       this.open.set(key, conn);
       this.all.push(conn);
       this.process(conn, 0, packet, segment, time);
@@ -455,14 +495,12 @@ function collectGaps(conn: ConnectionState, side: SideState): void {
   const r = side.reassembler;
   const s = side.summary;
   s.streamBytes = r.bytesDelivered;
-  s.gaps = r.gaps;
-  s.gapBytes = r.gapBytes;
   const index = conn.sides[0] === side ? 0 : 1;
-  for (let i = 0; i < r.gaps; i++) conn.letter(index, 'G');
+  for (let i = 0; i < s.gaps; i++) conn.letter(index, 'G');
   for (const n of r.notes) conn.note(n);
 }
 
-const HTTP_METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK|SEARCH|REPORT) /;
+const HTTP_METHODS = /^[A-Z][A-Z0-9_-]{0,19} \S/;
 
 function text(bytes: Uint8Array | undefined): string {
   return bytes ? String.fromCharCode(...bytes) : '';
@@ -483,18 +521,6 @@ function roles(c: ConnectionState): { client: 0 | 1; source: RoleSource } {
   if (ta.startsWith('HTTP/') !== tb.startsWith('HTTP/')) return { client: ta.startsWith('HTTP/') ? 1 : 0, source: 'response' };
   // Servers listen on the lower, usually well-known, port; clients use an ephemeral one.
   return { client: a.port > b.port ? 0 : b.port > a.port ? 1 : 0, source: 'port' };
-}
-
-function protocolOf(client: SideState, server: SideState): Connection['protocol'] {
-  const c = client.firstPayload;
-  const s = server.firstPayload;
-  if (!c && !s) return 'none';
-  const ct = text(c);
-  if (ct.startsWith('PRI * HTTP/2.0')) return 'h2c';
-  if (HTTP_METHODS.test(ct) || text(s).startsWith('HTTP/')) return 'http';
-  // TLS record: handshake content type 22, version 3.x (RFC 8446 §5.1).
-  if (c && c[0] === 0x16 && c[1] === 0x03) return 'tls';
-  return 'other';
 }
 
 function handshakeState(c: ConnectionState, client: SideState): HandshakeState {
@@ -540,7 +566,8 @@ function summarize(c: ConnectionState): Connection {
     client: { ip: client.ip, port: client.port },
     server: { ip: server.ip, port: server.port },
     roleSource: source,
-    protocol: protocolOf(client, server),
+    protocol: 'unknown',
+    transactions: [],
     firstFrame: c.firstFrame,
     lastFrame: c.lastFrame,
     startTime: c.startTime,

@@ -2,6 +2,7 @@
 import { linkTypeName } from '../capture/linkTypes.js';
 import { formatEpoch, type Timestamp } from '../capture/timestamp.js';
 import type { Connection } from '../flows/connection.js';
+import type { HttpTransaction } from '../http/transaction.js';
 import type { CaptureAnalysis } from '../model.js';
 
 /**
@@ -70,7 +71,37 @@ function connectionLines(c: Connection): string[] {
     if (parts.length) problems.push(`      ${name} sent: ${parts.join(', ')}`);
   }
   for (const n of c.notes) problems.push(`      note: ${n}`);
-  return [head, ...problems];
+  const lines = [head, ...problems];
+  if (c.tls) {
+    const t = c.tls;
+    lines.push(
+      `      TLS ${t.version ?? '?'} ${t.cipherSuite?.name ?? ''}${t.sni ? ` sni ${t.sni}` : ''}` +
+        `${t.alpnOffered.length ? ` alpn offered ${t.alpnOffered.join(',')}` : ''}${t.alpn ? ` chosen ${t.alpn}` : ''}` +
+        `${t.handshakeMs !== undefined ? `  handshake ${fixed(t.handshakeMs, 3)} ms` : ''}${t.sessionResumed ? '  resumed' : ''}` +
+        `${t.alerts.length ? `  alerts ${t.alerts.length}` : ''}`,
+    );
+  }
+  for (const t of c.transactions) lines.push(transactionLine(t));
+  if (c.tunnel) lines.push(`      ${c.tunnel.kind} from frame ${c.tunnel.frame}: ↑${c.tunnel.clientBytes} B ↓${c.tunnel.serverBytes} B not parsed as HTTP`);
+  for (const a of c.appAnomalies ?? []) lines.push(`      anomaly ${a.code}${a.frame !== undefined ? ` (frame ${a.frame})` : ''}: ${a.message}`);
+  return lines;
+}
+
+/** transactionLine shows one exchange: request, response, frames and the waits a reader cares about. */
+function transactionLine(t: HttpTransaction): string {
+  const req = t.request.timing;
+  const res = t.response?.timing;
+  const wait = res ? ` wait ${fixed((res.firstTime - req.lastTime) * 1000, 3)} ms` : '';
+  const status = t.status !== undefined ? `${t.status}${t.reason ? ' ' + t.reason : ''}` : 'no response';
+  const body = t.response ? ` ${t.response.bodyBytes} B ${t.response.framing}` : '';
+  const pipeline = t.outstandingAtSend ? ` pipelined #${t.pipelinePosition} (${t.outstandingAtSend} outstanding)` : '';
+  const flags = [!t.complete ? 'incomplete' : '', t.response?.truncatedBy ? `cut by ${t.response.truncatedBy}` : '', t.upgrade ? `upgrade ${t.upgrade}` : '', ...t.anomalies].filter(Boolean);
+  return (
+    `      [${t.index}]${t.streamId !== undefined ? ` stream ${t.streamId}` : ''} ${t.method || '-'} ${t.target || '-'} ${t.version} → ${status}${body}` +
+    `  frames ${req.firstFrame}-${req.lastFrame}${res ? ` / ${res.firstFrame}-${res.lastFrame}` : ''}${wait}${pipeline}` +
+    (t.interim.length ? `  interim ${t.interim.map((i) => i.status).join(',')}` : '') +
+    (flags.length ? `  (${flags.join(', ')})` : '')
+  );
 }
 
 function isoTime(t: Timestamp, digits: number): string {

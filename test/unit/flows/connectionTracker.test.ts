@@ -37,7 +37,6 @@ describe('ConnectionTracker lifecycle (table-driven)', () => {
           stream: 0,
           handshake: 'complete',
           roleSource: 'syn',
-          protocol: 'http',
           synFrame: 1,
           synAckFrame: 2,
           handshakeAckFrame: 3,
@@ -60,7 +59,7 @@ describe('ConnectionTracker lifecycle (table-driven)', () => {
         { from: 'C', flags: 'S', seq: 1000, ms: 0 },
         { from: 'S', flags: 'RA', seq: 0, ack: 1001, ms: 1 },
       ],
-      want: [{ handshake: 'refused', connState: 'REJ', history: 'Sr', closedFirstBy: 'server', closeKind: 'rst', protocol: 'none' }],
+      want: [{ handshake: 'refused', connState: 'REJ', history: 'Sr', closedFirstBy: 'server', closeKind: 'rst' }],
     },
     {
       name: 'unanswered SYN retransmitted twice (S0)',
@@ -122,7 +121,7 @@ describe('ConnectionTracker lifecycle (table-driven)', () => {
     {
       name: 'mid-stream without payload: the lower port is the server',
       trace: [{ from: 'C', flags: 'A', seq: 3000, ack: 9000, ms: 0 }],
-      want: [{ roleSource: 'port', server: { ip: '10.0.0.2', port: 80 }, protocol: 'none' }],
+      want: [{ roleSource: 'port', server: { ip: '10.0.0.2', port: 80 } }],
     },
     {
       name: 'port reuse: a SYN with a new ISN on the same 4-tuple starts a new stream',
