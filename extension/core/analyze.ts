@@ -2,6 +2,7 @@
 import type { ByteSource } from './capture/byteSource.js';
 import { openCapture } from './capture/openCapture.js';
 import { SCHEMA_VERSION, type CaptureAnalysis, type CaptureSummary } from './model.js';
+import { runFindings, type FindingOptions } from './analysis/engine.js';
 import { ConnectionTracker } from './flows/connectionTracker.js';
 import { HttpConnection } from './http/httpConnection.js';
 import { PacketStats } from './packetStats.js';
@@ -13,6 +14,8 @@ export interface AnalyzeOptions {
   /** Called every `progressEvery` packets with the file offset reached, so a UI can show progress. */
   onProgress?: (offset: number, size: number) => void;
   progressEvery?: number;
+  /** Thresholds of the finding rules (defaults in analysis/engine.ts). */
+  findings?: Partial<FindingOptions>;
 }
 
 /**
@@ -78,5 +81,6 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
     c.http2 = app.http2;
     if (app.anomalies.length) c.appAnomalies = app.anomalies;
   }
-  return { schemaVersion: SCHEMA_VERSION, capture, timeBaseSec: tracker?.timeBase ?? 0, decode: stats.summary(), connections, findings: [] };
+  const timeBaseSec = tracker?.timeBase ?? 0;
+  return { schemaVersion: SCHEMA_VERSION, capture, timeBaseSec, decode: stats.summary(), connections, findings: runFindings(connections, timeBaseSec, options.findings) };
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import type { CaptureFormat, CaptureWarning } from './capture/captureRecord.js';
 import type { Timestamp } from './capture/timestamp.js';
+import type { Finding } from './analysis/finding.js';
 import type { Connection } from './flows/connection.js';
 
 /** SCHEMA_VERSION is the version of the JSON report; bump it on any breaking change to its shape. */
@@ -55,5 +56,6 @@ export interface CaptureAnalysis {
   decode: DecodeSummary;
   /** TCP connections in Wireshark tcp.stream order. */
   connections: Connection[];
-  findings: unknown[];
+  /** Named problems with evidence, sorted by time. */
+  findings: Finding[];
 }

@@ -2,6 +2,7 @@
 import type { Timestamp } from '../capture/timestamp.js';
 import type { AppLayerResult, AppProtocol } from '../http/httpConnection.js';
 import type { HttpTransaction } from '../http/transaction.js';
+import type { NagleStall } from './nagleDetector.js';
 
 /** Endpoint is one side of a connection. */
 export interface Endpoint {
@@ -63,6 +64,8 @@ export interface DirectionSummary {
   duplicateAcks: number;
   /** Segments advertising a zero window, zero-window probes sent, segments that filled the peer's window. */
   zeroWindows: number;
+  /** Frames of the zero-window segments (first 20). */
+  zeroWindowFrames: number[];
   zeroWindowProbes: number;
   windowFull: number;
   keepAlives: number;
@@ -77,6 +80,8 @@ export interface DirectionSummary {
   /** Data segments this side sent after its own FIN (ignored for the stream). */
   bytesAfterFin: number;
   rtt?: RttSummary;
+  /** Nagle/delayed-ACK stalls this side suffered as a sender (first 100). */
+  nagleStalls?: NagleStall[];
 }
 
 /** Connection is one TCP connection: two byte streams between a client and a server. */

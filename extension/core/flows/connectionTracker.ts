@@ -13,6 +13,7 @@ import type { DecodedPacket, TcpSegment } from '../wire/packet.js';
 import { TcpFlag } from '../wire/tcp.js';
 import type { Connection, DirectionSummary, HandshakeState, RoleSource, ZeekConnState } from './connection.js';
 import { flowKey } from './flowKey.js';
+import { NagleDetector } from './nagleDetector.js';
 import { RttSamples } from './rttSamples.js';
 import { seqDiff } from './seq.js';
 import { StreamReassembler, type Direction, type StreamSink } from './streamReassembler.js';
@@ -65,6 +66,7 @@ class SideState {
     gapRanges: [],
     duplicateAcks: 0,
     zeroWindows: 0,
+    zeroWindowFrames: [],
     zeroWindowProbes: 0,
     windowFull: 0,
     keepAlives: 0,
@@ -96,6 +98,9 @@ class SideState {
   firstPayload: Uint8Array | undefined;
   unacked: Unacked[] = [];
   readonly rtt = new RttSamples();
+  readonly nagle = new NagleDetector();
+  /** Largest payload this side has sent. */
+  maxSegment = 0;
   readonly reassembler: StreamReassembler;
   /** History letters with how often each counting letter has occurred. */
   readonly letterCounts = new Map<string, number>();
@@ -288,7 +293,11 @@ export class ConnectionTracker {
     if (fwd.baseSeq === undefined) fwd.baseSeq = seq;
 
     this.handshake(conn, side, fwd, rev, seg, time, frame);
+    const alone = fwd.unacked.length === 0;
+    const retransmissionsBefore = s.retransmissions;
+    const keepAlivesBefore = s.keepAlives;
     this.analyze(conn, side, fwd, rev, seg, time, frame);
+    this.watchNagle(conn, fwd, rev, seg, time, frame, alone, s.retransmissions === retransmissionsBefore && s.keepAlives === keepAlivesBefore);
     this.history(conn, side, seg);
     this.endpointStates(fwd, rev, flags);
 
@@ -362,7 +371,10 @@ export class ConnectionTracker {
       zeroWindowProbe = true;
       s.zeroWindowProbes++;
     }
-    if (seg.window === 0 && !(flags & (RST | FIN | SYN))) s.zeroWindows++;
+    if (seg.window === 0 && !(flags & (RST | FIN | SYN))) {
+      s.zeroWindows++;
+      if (s.zeroWindowFrames.length < 20) s.zeroWindowFrames.push(frame);
+    }
     if (fwd.nextSeq !== undefined && seqDiff(seq, fwd.nextSeq) > 0 && !(flags & RST)) s.lostSegmentEvents++;
     if (seglen <= 1 && !(flags & (FIN | SYN | RST)) && fwd.nextSeq !== undefined && seq === ((fwd.nextSeq - 1) >>> 0)) {
       keepAlive = true;
@@ -456,6 +468,33 @@ export class ConnectionTracker {
     fwd.window = seg.window;
     fwd.lastAckTime = time;
     if (flags & ACK) fwd.lastAck = ack;
+  }
+
+  /** watchNagle feeds both directions' Nagle detectors with this segment. */
+  private watchNagle(conn: ConnectionState, fwd: SideState, rev: SideState, seg: TcpSegment, time: number, frame: number, alone: boolean, newData: boolean): void {
+    const len = seg.payloadLength;
+    if (len > 0) {
+      rev.nagle.onPeerData();
+      if (newData && !(seg.flags & (SYN | RST))) {
+        // Nagle holds only less-than-full-sized segments: full size is the peer's MSS less the timestamp
+        // option, or the sender's largest segment so far when it is near that (a path with a smaller MTU).
+        const mssSize = (rev.summary.mss ?? 536) - (fwd.summary.timestamps && rev.summary.timestamps ? 12 : 0);
+        const fullSize = fwd.maxSegment >= 0.75 * mssSize ? Math.min(mssSize, fwd.maxSegment) : mssSize;
+        fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, len < fullSize, this.baselineRttMs(conn, fwd, rev));
+      }
+    } else if (seg.flags & ACK && !(seg.flags & (SYN | FIN | RST))) {
+      rev.nagle.onAck(seg.ack, time, frame, (ack, end) => seqDiff(ack, end) >= 0);
+    }
+    if (len > fwd.maxSegment) fwd.maxSegment = len;
+  }
+
+  /**
+   * baselineRttMs is the round trip the connection shows without any timer: the handshake's
+   * (SYN → ACK at the capture point) or, without one, the smallest ACK RTT sample so far.
+   */
+  private baselineRttMs(conn: ConnectionState, fwd: SideState, rev: SideState): number {
+    if (conn.firstRttSeconds !== undefined) return conn.firstRttSeconds * 1000;
+    return Math.min(fwd.rtt.minMs, rev.rtt.minMs, Infinity) || 0;
   }
 
   private history(conn: ConnectionState, side: 0 | 1, seg: TcpSegment): void {
@@ -587,8 +626,8 @@ function summarize(c: ConnectionState): Connection {
       sack: client.summary.sackPermitted && server.summary.sackPermitted,
       timestamps: client.summary.timestamps && server.summary.timestamps,
     },
-    clientToServer: { ...client.summary, rtt: client.rtt.summary() },
-    serverToClient: { ...server.summary, rtt: server.rtt.summary() },
+    clientToServer: { ...client.summary, rtt: client.rtt.summary(), nagleStalls: client.nagle.stalls },
+    serverToClient: { ...server.summary, rtt: server.rtt.summary(), nagleStalls: server.nagle.stalls },
     closedFirstBy: c.firstClose ? (c.firstClose.side === ci ? 'client' : 'server') : undefined,
     closeKind: c.firstClose?.kind,
     halfClosed: c.halfClosed,

@@ -13,6 +13,11 @@ export class RttSamples {
   /** Deterministic LCG so reports are reproducible run to run. */
   private seed = 0x2545f491;
 
+  /** Smallest sample so far (Infinity before the first). */
+  get minMs(): number {
+    return this.min;
+  }
+
   add(ms: number): void {
     this.count++;
     if (ms < this.min) this.min = ms;

@@ -3,6 +3,8 @@ import { formatEpoch, type Timestamp } from '../capture/timestamp.js';
 import type { Connection, DirectionSummary } from '../flows/connection.js';
 import type { HttpMessage, HttpTransaction } from '../http/transaction.js';
 import type { TlsInfo } from '../tls/tlsSession.js';
+import { DIAGNOSTIC_CODES, type FindingCode } from '../analysis/diagnosticCodes.js';
+import type { Finding } from '../analysis/finding.js';
 import type { CaptureAnalysis } from '../model.js';
 import { JsonNumberText, stringifyJson } from './jsonWriter.js';
 
@@ -31,7 +33,7 @@ export function renderJson(analysis: CaptureAnalysis): string {
       },
       decode: analysis.decode,
       connections: analysis.connections.map((conn) => connectionJson(conn, time, (rel) => relativeTime(analysis.timeBaseSec, rel, c.timePrecisionDigits))),
-      findings: analysis.findings,
+      findings: analysis.findings.map((f) => findingJson(f, (r) => relativeTime(analysis.timeBaseSec, r, c.timePrecisionDigits))),
     }) + '\n'
   );
 }
@@ -186,5 +188,27 @@ function http2Json(h: NonNullable<Connection['http2']>): unknown {
     pings: h.pings.length,
     windowUpdates: h.windowUpdates.length,
     anomalyCounts: h.anomalyCounts,
+  };
+}
+
+/** findingJson is one finding with its evidence and the catalog's explanation and advice. */
+function findingJson(f: Finding, rel: RelTime): unknown {
+  const entry = DIAGNOSTIC_CODES[f.code as FindingCode];
+  return {
+    code: f.code,
+    severity: f.severity,
+    connection: f.connection,
+    transaction: f.transaction,
+    streamId: f.streamId,
+    frames: f.frames,
+    startTime: rel(f.startTime),
+    endTime: rel(f.endTime),
+    delayMs: ms(f.delayMs),
+    count: f.count,
+    bytes: f.bytes,
+    message: f.message,
+    title: entry?.title,
+    explanation: entry?.explanation,
+    advice: entry?.advice,
   };
 }

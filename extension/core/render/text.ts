@@ -32,6 +32,13 @@ export function renderText(analysis: CaptureAnalysis): string {
     lines.push('', `Decode errors (first ${d.errors.length})`);
     for (const e of d.errors) lines.push(`  frame ${e.frame}: ${e.layer} at byte ${e.offset}: ${e.message}`);
   }
+  if (analysis.findings.length) {
+    lines.push('', `Findings (${analysis.findings.length})`);
+    for (const f of analysis.findings) {
+      lines.push(`  ${f.severity.padEnd(7)} ${f.code}  #${f.connection}${f.transaction !== undefined ? `[${f.transaction}]` : ''}  frames ${f.frames.join(',')}`);
+      lines.push(`          ${f.message}`);
+    }
+  }
   if (analysis.connections.length) {
     lines.push('', `Connections (${analysis.connections.length})`);
     for (const conn of analysis.connections) lines.push(...connectionLines(conn));

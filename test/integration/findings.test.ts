@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// Findings on the recorded fixtures: each fires where its fixture shows the problem, with the evidence
+// frames and the measured delay, and the control recordings stay clean. Asserts codes and evidence,
+// never wording.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../extension/core/analysis/finding.js';
+import { analyzeCapture } from '../../extension/core/analyze.js';
+import { FileSource } from '../../extension/core/capture/byteSource.js';
+import { FIXTURES_DIR } from '../helpers/corpus.js';
+
+function findings(name: string): Finding[] {
+  const source = FileSource.open(join(FIXTURES_DIR, name));
+  try {
+    return analyzeCapture(source, { fileName: name }).findings;
+  } finally {
+    source.close();
+  }
+}
+
+const codes = (fs: Finding[]) => fs.map((f) => f.code);
+
+describe('findings on fixtures', () => {
+  it('nagle-delayed-ack: the four ~43 ms stalls measured when the fixture was recorded', () => {
+    const fs = findings('http/nagle-delayed-ack.pcap');
+    expect(codes(fs)).toEqual(Array(4).fill('nagle-delayed-ack'));
+    // fixtures/README.md: stalls before frames 17, 27, 37, 47 (delayed ACKs), held body at 18, 28, 38, 48.
+    expect(fs.map((f) => f.frames)).toEqual([
+      [16, 17, 18],
+      [26, 27, 28],
+      [36, 37, 38],
+      [46, 47, 48],
+    ]);
+    for (const f of fs) expect(f.delayMs).toBeGreaterThan(40);
+    for (const f of fs) expect(f.delayMs).toBeLessThan(46);
+  });
+
+  it('nagle control (TCP_NODELAY): no stall reported', () => {
+    expect(findings('http/nagle-control-nodelay.pcap')).toEqual([]);
+  });
+
+  it('hol-blocking: /a, /b, /c each queued ~300 ms behind /slow', () => {
+    const fs = findings('http/pipelining-hol.pcap');
+    expect(fs.map((f) => [f.code, f.transaction])).toEqual([
+      ['hol-blocking', 1],
+      ['hol-blocking', 2],
+      ['hol-blocking', 3],
+    ]);
+    for (const f of fs) {
+      expect(f.delayMs).toBeGreaterThan(295);
+      expect(f.delayMs).toBeLessThan(320);
+      expect(f.frames).toContain(6); // the slow response's frame
+    }
+  });
+
+  it.each(['http/keepalive-get.pcap', 'capture/keepalive-get.pcapng', 'http/ipv6-get.pcap', 'http/sll2-any.pcap', 'tcp/half-close.pcap', 'tcp/port-reuse.pcap', 'tcp/midstream.pcap', 'tcp/midstream-close.pcap'])(
+    'control %s: no findings',
+    (name) => {
+      expect(findings(name)).toEqual([]);
+    },
+  );
+
+  it('connection-refused: one per refused SYN, with the SYN and the RST', () => {
+    const fs = findings('tcp/refused.pcap');
+    expect(codes(fs)).toEqual(['connection-refused', 'connection-refused']);
+    for (const f of fs) expect(f.frames).toHaveLength(2);
+  });
+
+  it('syn-retransmission: four SYNs, never answered', () => {
+    const [f, ...rest] = findings('tcp/syn-timeout.pcap');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: 'syn-retransmission', count: 4 });
+  });
+
+  it('retransmission: the lossy download reports what the receiver waited', () => {
+    const fs = findings('tcp/lossy-input-drop.pcap');
+    expect(codes(fs)).toContain('retransmission');
+    const f = fs.find((x) => x.code === 'retransmission')!;
+    expect(f.delayMs).toBeGreaterThan(0);
+    expect(f.count).toBeGreaterThan(0);
+  });
+
+  it.each([
+    { name: 'tcp/rst-by-client.pcap', bytes: 20_000 },
+    { name: 'tcp/rst-by-server.pcap', bytes: 16_000 },
+  ])('reset-mid-message: $name', ({ name, bytes }) => {
+    const [f, ...rest] = findings(name);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: 'reset-mid-message', transaction: 0, bytes });
+  });
+
+  it('reset with a pipelined request unread: the response is cut and the second request unanswered', () => {
+    expect(codes(findings('http/reset-unread.pcap')).sort()).toEqual(['reset-mid-message', 'unanswered-request']);
+  });
+});
