@@ -200,6 +200,11 @@ export class Http1Parser {
 
   //#region public API
 
+  /** betweenMessages tells whether the last message ended and the next has not started: a gap now hides the start of a message. */
+  get betweenMessages(): boolean {
+    return this.state === IDLE;
+  }
+
   /** push delivers the next bytes of the stream, all from one chunk; `bytes` is only read during the call. */
   push(bytes: Uint8Array, streamOffset: number, at: ChunkRef): void {
     if (this.state === ENDED || bytes.length === 0) return;

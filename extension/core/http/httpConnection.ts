@@ -5,6 +5,12 @@
 // direction's bytes to the matching parser, and pairs HTTP/1.x requests and responses strictly in
 // order (RFC 9112 §9.3.2), whatever the number of requests in one segment.
 //
+// Pairing across gaps. A gap between two messages hides the start of the next one: it counts as one
+// request (or response) that was not captured, so the k-th response still answers the k-th request.
+// The two directions are delivered in the order their reassemblers release bytes, not in wire order
+// (a side's bytes wait for a hole that the other side's ACK later declares lost), so a response may
+// be parsed before the request it answers: it waits in `early` for that request.
+//
 // Call order: it is a StreamSink, so the TCP reassembler calls onData/onGap per direction in stream
 // order and onEnd once per direction; `result()` once after both directions ended.
 
@@ -13,7 +19,7 @@ import { Http1Parser, type Http1Head, type Http1MessageEnd, type BodyRule } from
 import { Http2Session, type Http2SessionResult, type Http2Transaction } from '../http2/http2Session.js';
 import { TlsSession, looksLikeTls, type TlsInfo } from '../tls/tlsSession.js';
 import type { ChunkRef, ParserAnomaly, Side } from './streamTypes.js';
-import { messageTiming, type HttpMessage, type HttpTransaction } from './transaction.js';
+import { messageTiming, type HttpMessage, type HttpTransaction, type MessageTiming } from './transaction.js';
 
 /** AppProtocol is what a connection carries, decided from its first bytes. */
 export type AppProtocol = 'http/1.0' | 'http/1.1' | 'h2c' | 'tls' | 'unknown';
@@ -21,6 +27,9 @@ export type AppProtocol = 'http/1.0' | 'http/1.1' | 'h2c' | 'tls' | 'unknown';
 /** Bytes of client data held while an Upgrade or CONNECT request waits for its response. */
 const MAX_HELD_BYTES = 256 * 1024;
 const MAX_ANOMALIES = 50;
+const RESPONSE_WITHOUT_REQUEST = 'http.response-without-request';
+/** A request's final response started in bytes that were not captured (a gap between two responses). */
+const RESPONSE_NOT_CAPTURED = 'http.response-not-captured';
 
 /** AppLayerResult is what the application layer found on one connection. */
 export interface AppLayerResult {
@@ -66,6 +75,15 @@ export class HttpConnection implements StreamSink {
   /** Transactions still waiting for their final response, oldest first. */
   private readonly awaiting: HttpTransaction[] = [];
   private readonly heads = new WeakMap<HttpTransaction, Http1Head>();
+  /** Placeholders in `awaiting` for requests that started in a gap; they never reach `transactions` themselves. */
+  private readonly uncaptured = new WeakSet<HttpTransaction>();
+  /**
+   * Final responses parsed while no request awaited one, oldest first: an orphan transaction, or
+   * undefined for a response that started in a gap. The next request slot takes the first of them.
+   */
+  private readonly early: (HttpTransaction | undefined)[] = [];
+  /** The transaction of the request being parsed. */
+  private requestTx: HttpTransaction | undefined;
   private held: Held[] = [];
   private heldBytes = 0;
   private tunnel: AppLayerResult['tunnel'];
@@ -122,7 +140,7 @@ export class HttpConnection implements StreamSink {
   onGap(dir: Direction, streamOffset: number, length: number): void {
     if (this.routes[dir] === 'detect') this.decide(dir, 'unknown');
     const route = this.routes[dir];
-    if (route === 'http1') this.parserFor(dir)?.gap(streamOffset, length);
+    if (route === 'http1') this.http1Gap(dir, streamOffset, length);
     else if (route === 'hold') this.releaseHeld(false);
     else if (route === 'tls' || route === 'tunnel') this.tls?.gap(dir === this.clientSide ? 0 : 1, streamOffset, length);
     else if (route === 'h2') this.h2?.gap(dir === this.clientSide ? 0 : 1, streamOffset, length);
@@ -163,7 +181,8 @@ export class HttpConnection implements StreamSink {
       http2 = rest;
       // An h2c upgrade's HTTP/1.1 exchange is stream 1 now; earlier HTTP/1.1 transactions stay.
       const before = this.transactions.filter((t) => t.upgrade !== 'h2c');
-      transactions = [...before, ...streams.map((st, i) => fromHttp2(st, before.length + i))];
+      const switched = this.transactions.find((t) => t.upgrade === 'h2c')?.response?.timing;
+      transactions = [...before, ...streams.map((st, i) => fromHttp2(st, before.length + i, st.upgraded ? switched : undefined))];
       for (const a of rest.anomalies) if (this.anomalies.length < MAX_ANOMALIES) this.anomalies.push({ code: a.code, frame: a.at?.frame, message: a.message });
     }
     return { protocol: this.protocol, clientSide: this.clientSide, transactions, tunnel: this.tunnel, tls: this.tls?.info(), http2, anomalies: this.anomalies };
@@ -314,6 +333,12 @@ export class HttpConnection implements StreamSink {
   //#region HTTP/1.x pairing
 
   private onRequestHead(head: Http1Head): BodyRule {
+    // A response parsed before this request answers it, unless it started earlier in the capture:
+    // then it answers a request that was not captured.
+    while (this.early[0] !== undefined && this.early[0].request.timing.firstFrame < head.startAt.frame) this.early.shift();
+    const answered = this.early.length > 0;
+    const early = this.early.shift();
+    if (early !== undefined) return this.adoptRequest(early, head);
     const outstanding = this.awaiting.length;
     this.pipelineRun = outstanding === 0 ? 1 : this.pipelineRun + 1;
     const t: HttpTransaction = {
@@ -333,18 +358,79 @@ export class HttpConnection implements StreamSink {
     };
     if (head.version === 'HTTP/1.0' && this.transactions.length === 0) this.protocol = 'http/1.0';
     this.transactions.push(t);
-    this.awaiting.push(t);
     this.heads.set(t, head);
+    this.requestTx = t;
+    // Its response started in a gap before this request was parsed.
+    if (answered) this.responseLost(t);
+    else this.awaiting.push(t);
     return 'default';
   }
 
+  /** adoptRequest gives an orphan response (parsed before its request, see `early`) the request it answers. */
+  private adoptRequest(t: HttpTransaction, head: Http1Head): BodyRule {
+    const orphanAt = t.request.timing.firstFrame;
+    t.version = head.version;
+    t.method = head.method ?? '';
+    t.target = head.target ?? '';
+    t.host = headerValue(head, 'host');
+    t.request = messageFromHead(head);
+    t.requestConnection = head.connectionTokens;
+    t.anomalies = t.anomalies.filter((c) => c !== RESPONSE_WITHOUT_REQUEST);
+    const i = this.anomalies.findIndex((a) => a.code === RESPONSE_WITHOUT_REQUEST && a.frame === orphanAt);
+    if (i >= 0) this.anomalies.splice(i, 1);
+    this.heads.set(t, head);
+    this.requestTx = t;
+    return 'default';
+  }
+
+  /** http1Gap passes a gap to the direction's parser; one between two messages hides the start of the next (see the file header). */
+  private http1Gap(dir: Direction, streamOffset: number, length: number): void {
+    const parser = this.parserFor(dir);
+    const hidesStart = parser?.betweenMessages === true;
+    parser?.gap(streamOffset, length);
+    if (!hidesStart) return;
+    if (dir === this.clientSide) this.requestNotCaptured();
+    else this.responseNotCaptured();
+  }
+
+  /** requestNotCaptured counts a request that started in a gap: it takes the next response. */
+  private requestNotCaptured(): void {
+    // Its response was parsed already (it stays an orphan) or started in a gap too.
+    if (this.early.length > 0) {
+      this.early.shift();
+      return;
+    }
+    const t = orphanTransaction(this.transactions.length, undefined);
+    this.uncaptured.add(t);
+    this.awaiting.push(t);
+  }
+
+  /** responseNotCaptured counts a final response that started in a gap: it answers the oldest waiting request. */
+  private responseNotCaptured(): void {
+    const t = this.awaiting.shift();
+    if (t === undefined) this.early.push(undefined);
+    else if (!this.uncaptured.has(t)) this.responseLost(t);
+  }
+
+  private responseLost(t: HttpTransaction): void {
+    if (!t.anomalies.includes(RESPONSE_NOT_CAPTURED)) t.anomalies.push(RESPONSE_NOT_CAPTURED);
+    if (this.anomalies.length < MAX_ANOMALIES) {
+      this.anomalies.push({ code: RESPONSE_NOT_CAPTURED, frame: t.request.timing.firstFrame, message: `the response to ${t.method} ${t.target.slice(0, 80)} started in bytes that were not captured` });
+    }
+  }
+
   private onRequestEnd(end: Http1MessageEnd): void {
-    const t = this.transactions[this.transactions.length - 1];
-    if (!t || !end.head) return;
+    const t = this.requestTx;
+    if (!end.head) {
+      // A request cut inside its head by a gap still takes a response.
+      if (end.desync === 'gap') this.requestNotCaptured();
+      return;
+    }
+    if (!t) return;
     finishMessage(t.request, end);
     // A client waits for the answer to Upgrade or CONNECT before it sends anything else (RFC 9110 §7.8, §9.3.6).
     const head = this.heads.get(t);
-    if (head && (t.method === 'CONNECT' || headerValue(head, 'upgrade') !== undefined) && this.clientSide !== undefined && t.response === undefined) {
+    if (head && (t.method === 'CONNECT' || headerValue(head, 'upgrade') !== undefined) && this.clientSide !== undefined && this.awaiting.includes(t)) {
       this.routes[this.clientSide] = 'hold';
     }
   }
@@ -352,11 +438,23 @@ export class HttpConnection implements StreamSink {
   private onResponseHead(head: Http1Head): BodyRule {
     const status = head.status ?? 0;
     let t = this.awaiting[0];
-    if (!t) {
-      t = orphanTransaction(this.transactions.length, head);
-      this.transactions.push(t);
-      this.awaiting.push(t);
-      this.anomaly({ code: 'http.response-without-request', offset: head.startOffset, at: head.startAt, message: `a ${status} response with no request before it` });
+    if (!t || this.uncaptured.has(t)) {
+      const uncaptured = t !== undefined;
+      if (t !== undefined) {
+        // Take the uncaptured request's place, keeping transactions in request order.
+        const orphan = orphanTransaction(t.index, head);
+        this.transactions.splice(t.index, 0, orphan);
+        for (let i = t.index + 1; i < this.transactions.length; i++) this.transactions[i]!.index = i;
+        for (const w of this.awaiting) if (this.uncaptured.has(w) && w.index >= t.index) w.index++;
+        t = this.awaiting[0] = orphan;
+      } else {
+        t = orphanTransaction(this.transactions.length, head);
+        this.transactions.push(t);
+        this.awaiting.push(t);
+        this.early.push(t);
+      }
+      const why = uncaptured ? 'to a request that was not captured' : 'with no request before it';
+      if (this.anomalies.length < MAX_ANOMALIES) this.anomalies.push({ code: RESPONSE_WITHOUT_REQUEST, frame: head.startAt.frame, message: `a ${status} response ${why}` });
     }
     // 1xx other than 101 are interim: the final response is still to come (RFC 9110 §15.2).
     if (status >= 100 && status < 200 && status !== 101) {
@@ -379,7 +477,15 @@ export class HttpConnection implements StreamSink {
         this.h2 = new Http2Session();
         if (request) {
           this.h2.adoptUpgradedRequest(
-            { method: t.method, target: t.target, headers: request.headers, headerBytes: request.headerBytes, bodyBytes: t.request.bodyBytes, offset: request.startOffset },
+            {
+              method: t.method,
+              target: t.target,
+              headers: request.headers,
+              headerBytes: request.headerBytes,
+              bodyBytes: t.request.bodyBytes,
+              offset: request.startOffset,
+              lastAt: { frame: t.request.timing.lastFrame, time: t.request.timing.lastTime },
+            },
             request.startAt,
           );
         }
@@ -410,7 +516,11 @@ export class HttpConnection implements StreamSink {
   private onResponseEnd(end: Http1MessageEnd): void {
     if (end.framing === 'tunnel') return; // the switching response was settled at its head
     const t = this.awaiting[0];
-    if (!t) return;
+    if (!t) {
+      // A response cut inside its head while no request waited: it answers a request still to come.
+      if (!end.head) this.early.push(undefined);
+      return;
+    }
     if (!end.head) {
       // An HTTP/0.9 response: the whole stream is its body.
       t.response = messageFromEnd(end);
@@ -480,20 +590,22 @@ function messageFromEnd(end: Http1MessageEnd): HttpMessage {
   };
 }
 
-function orphanTransaction(index: number, head: Http1Head): HttpTransaction {
+/** orphanTransaction is a transaction whose request was not captured: for a response without request, or a placeholder (no head). */
+function orphanTransaction(index: number, head: Http1Head | undefined): HttpTransaction {
+  const at = head?.startAt ?? ZERO_REF;
   return {
     index,
-    version: head.version,
+    version: head?.version ?? '',
     method: '',
     target: '',
-    request: { headers: [], streamOffset: 0, headerBytes: 0, bodyBytes: 0, bodyWireBytes: 0, framing: 'none', timing: messageTiming(head.startAt, head.startAt, head.startAt), complete: false, gapBytes: 0 },
+    request: { headers: [], streamOffset: 0, headerBytes: 0, bodyBytes: 0, bodyWireBytes: 0, framing: 'none', timing: messageTiming(at, at, at), complete: false, gapBytes: 0 },
     interim: [],
     outstandingAtSend: 0,
     pipelinePosition: 1,
     requestConnection: [],
     responseConnection: [],
     complete: false,
-    anomalies: ['http.response-without-request'],
+    anomalies: [RESPONSE_WITHOUT_REQUEST],
   };
 }
 
@@ -520,7 +632,8 @@ function finalVerdict(b: Uint8Array): Exclude<Verdict, 'need-more'> {
   return v === 'need-more' ? 'unknown' : v;
 }
 
-function fromHttp2(st: Http2Transaction, index: number): HttpTransaction {
+/** fromHttp2 turns an HTTP/2 stream into a transaction; `switched` is the 101 that answered an upgraded stream 1. */
+function fromHttp2(st: Http2Transaction, index: number, switched?: MessageTiming): HttpTransaction {
   const req = st.request;
   const res = st.response;
   const reqFirst = req.firstAt ?? res.firstAt;
@@ -561,7 +674,11 @@ function fromHttp2(st: Http2Transaction, index: number): HttpTransaction {
     status: res.status,
     request,
     response,
-    interim: res.interim.map((i) => ({ status: i.status, frame: i.at.frame, time: i.at.time })),
+    // RFC 7540 §3.2: the upgraded request is answered by the 101, then by the HTTP/2 response.
+    interim: [
+      ...(switched ? [{ status: 101, frame: switched.firstFrame, time: switched.firstTime }] : []),
+      ...res.interim.map((i) => ({ status: i.status, frame: i.at.frame, time: i.at.time })),
+    ],
     outstandingAtSend: 0,
     pipelinePosition: 1,
     requestConnection: [],
