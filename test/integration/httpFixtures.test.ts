@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The recorded HTTP framing fixtures (fixtures/http1, fixtures/h2; fixtures/README.md says how each was
 // made and what tshark measured): these tests pin what our analyzer reports to the frames, statuses
-// and byte counts on the wire. Where the analyzer is wrong, the test states the right answer and is
-// marked `it.fails` with the bug described next to it.
+// and byte counts on the wire.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../extension/core/analyze.js';
@@ -259,11 +258,7 @@ describe('h2c fixtures', () => {
     expect(c.http2!.anomalies).toEqual([]);
   });
 
-  // BUG: HTTP/2 responses carry no body frames. For HTTP/1 messages timing.bodyFirstFrame/bodyLastFrame
-  // are the frames of the first and last body byte, but fromHttp2 (extension/core/http/httpConnection.ts)
-  // never sets them: all six are undefined here. On the wire the DATA payload of stream 13 starts in
-  // frame 9 (after the HEADERS) and ends in frame 10; 15: 10-15; 17: 15-16; 19: 16-21; 21: 21-22; 23: 22.
-  it.fails('h2c-prior-knowledge.pcap: response timing gives the frames of the DATA payload', () => {
+  it('h2c-prior-knowledge.pcap: response timing gives the frames of the DATA payload', () => {
     const t = only('h2/h2c-prior-knowledge.pcap').transactions;
     expect(t.map((x) => [x.response?.timing.bodyFirstFrame, x.response?.timing.bodyLastFrame])).toEqual([
       [9, 10],
@@ -300,37 +295,23 @@ describe('h2c fixtures', () => {
     expect(c.http2!.anomalies).toEqual([]);
   });
 
-  // BUG: the 101 Switching Protocols (frame 6) is recorded nowhere. HttpTransaction.upgrade is documented
-  // as "a 101 (websocket, h2c)", and onResponseHead sets it to 'h2c' on the HTTP/1.1 transaction, but
-  // HttpConnection.result() then drops that transaction (filter `t.upgrade !== 'h2c'`) and the stream-1
-  // transaction built by fromHttp2 that replaces it has `upgrade` undefined; c.tunnel is undefined as well,
-  // so nothing in the model says the connection switched protocols.
-  it.fails('h2c-upgrade.pcap: stream 1 says the connection switched to h2c with the 101 at frame 6', () => {
+  it('h2c-upgrade.pcap: stream 1 says the connection switched to h2c with the 101 at frame 6', () => {
     const c = only('h2/h2c-upgrade.pcap');
     expect(c.transactions[0]!.upgrade).toBe('h2c');
   });
 
-  // BUG: the HTTP2-Settings header (frame 4) is acknowledged by the 101 at frame 6 (RFC 7540 §3.2.1; the
-  // Http2SettingsRecord.ackedAt doc says so too), but adoptUpgradedRequest sets ackedAt to the request's
-  // own ChunkRef, so we report ackedAt frame 4.
-  it.fails('h2c-upgrade.pcap: the HTTP2-Settings header is acknowledged by the 101 (frame 6)', () => {
+  it('h2c-upgrade.pcap: the HTTP2-Settings header is acknowledged by the 101 (frame 6)', () => {
     const c = only('h2/h2c-upgrade.pcap');
     const header = c.http2!.settings.filter((s) => s.source === 'http2-settings-header');
     expect(header.map((s) => [s.side, s.at.frame, s.ackedAt?.frame])).toEqual([[0, 4, 6]]);
   });
 
-  // BUG: the upgraded request is "GET /index.html HTTP/1.1" with no body and no Content-Length (176 bytes,
-  // frame 4), answered in HTTP/2. We report version 'HTTP/2' (no responseVersion) and framing
-  // 'content-length' (fromHttp2: `st.upgraded ? 'content-length' : 'h2'`); the same request on an HTTP/1
-  // connection is framing 'none', and HttpTransaction.version is the request's version.
-  it.fails('h2c-upgrade.pcap: stream 1 request is an HTTP/1.1 request without a body', () => {
+  it('h2c-upgrade.pcap: stream 1 request is an HTTP/1.1 request without a body', () => {
     const t = only('h2/h2c-upgrade.pcap').transactions[0]!;
     expect([t.version, t.responseVersion, t.request.framing, t.request.bodyBytes]).toEqual(['HTTP/1.1', 'HTTP/2', 'none', 0]);
   });
 
-  // BUG (as for prior knowledge): no body frames on HTTP/2 responses. Stream 1's DATA starts in frame 8
-  // (after its HEADERS) and ends in frame 10; stream 13's is in frame 14.
-  it.fails('h2c-upgrade.pcap: response timing gives the frames of the DATA payload', () => {
+  it('h2c-upgrade.pcap: response timing gives the frames of the DATA payload', () => {
     const t = only('h2/h2c-upgrade.pcap').transactions;
     expect(t.map((x) => [x.response?.timing.bodyFirstFrame, x.response?.timing.bodyLastFrame])).toEqual([
       [8, 10],

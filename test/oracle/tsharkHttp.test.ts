@@ -104,7 +104,7 @@ async function theirs(file: string, connections: Connection[]): Promise<string[]
 
 /** upgraded tells whether an HTTP/2 transaction is stream 1 of an h2c upgrade, whose request was HTTP/1.1. */
 function upgraded(t: HttpTransaction): boolean {
-  return t.version === 'HTTP/2' && t.streamId === 1 && t.request.framing !== 'h2';
+  return t.upgrade === 'h2c' && t.streamId === 1;
 }
 
 /** mine lists our messages in the form of theirs. */
@@ -114,7 +114,7 @@ function mine(connections: Connection[]): string[] {
     const s = `s${c.stream}`;
     for (const t of c.transactions) {
       const req = t.request.timing;
-      if (t.version === 'HTTP/2' && !upgraded(t)) {
+      if (t.streamId !== undefined && !upgraded(t)) {
         const id = `${s} h2 #${t.streamId}`;
         if (req.firstFrame > 0) lines.push(`${id} ${t.method} ${t.target}  @${req.firstFrame}`);
         if (t.request.trailers) lines.push(`${id}    @${req.lastFrame}`);

@@ -19,7 +19,7 @@ import { Http1Parser, type Http1Head, type Http1MessageEnd, type BodyRule } from
 import { Http2Session, type Http2SessionResult, type Http2Transaction } from '../http2/http2Session.js';
 import { TlsSession, looksLikeTls, type TlsInfo } from '../tls/tlsSession.js';
 import type { ChunkRef, ParserAnomaly, Side } from './streamTypes.js';
-import { messageTiming, type HttpMessage, type HttpTransaction, type MessageTiming } from './transaction.js';
+import { messageTiming, type HttpMessage, type HttpTransaction } from './transaction.js';
 
 /** AppProtocol is what a connection carries, decided from its first bytes. */
 export type AppProtocol = 'http/1.0' | 'http/1.1' | 'h2c' | 'tls' | 'unknown';
@@ -181,8 +181,8 @@ export class HttpConnection implements StreamSink {
       http2 = rest;
       // An h2c upgrade's HTTP/1.1 exchange is stream 1 now; earlier HTTP/1.1 transactions stay.
       const before = this.transactions.filter((t) => t.upgrade !== 'h2c');
-      const switched = this.transactions.find((t) => t.upgrade === 'h2c')?.response?.timing;
-      transactions = [...before, ...streams.map((st, i) => fromHttp2(st, before.length + i, st.upgraded ? switched : undefined))];
+      const upgraded = this.transactions.find((t) => t.upgrade === 'h2c');
+      transactions = [...before, ...streams.map((st, i) => fromHttp2(st, before.length + i, st.upgraded ? upgraded : undefined))];
       for (const a of rest.anomalies) if (this.anomalies.length < MAX_ANOMALIES) this.anomalies.push({ code: a.code, frame: a.at?.frame, message: a.message });
     }
     return { protocol: this.protocol, clientSide: this.clientSide, transactions, tunnel: this.tunnel, tls: this.tls?.info(), http2, anomalies: this.anomalies };
@@ -487,6 +487,7 @@ export class HttpConnection implements StreamSink {
               lastAt: { frame: t.request.timing.lastFrame, time: t.request.timing.lastTime },
             },
             request.startAt,
+            head.startAt,
           );
         }
       } else {
@@ -633,18 +634,23 @@ function finalVerdict(b: Uint8Array): Exclude<Verdict, 'need-more'> {
 }
 
 /** fromHttp2 turns an HTTP/2 stream into a transaction; `switched` is the 101 that answered an upgraded stream 1. */
-function fromHttp2(st: Http2Transaction, index: number, switched?: MessageTiming): HttpTransaction {
+/**
+ * fromHttp2 turns an HTTP/2 stream into a transaction. For stream 1 of an h2c upgrade, `upgraded` is
+ * the HTTP/1.1 exchange that started it: its request (sent as HTTP/1.1) and its 101 are kept as they
+ * were on the wire, and the HTTP/2 response completes it (RFC 7540 §3.2).
+ */
+function fromHttp2(st: Http2Transaction, index: number, upgraded?: HttpTransaction): HttpTransaction {
   const req = st.request;
   const res = st.response;
   const reqFirst = req.firstAt ?? res.firstAt;
-  const request: HttpMessage = {
+  const request: HttpMessage = upgraded?.request ?? {
     headers: req.headers,
     streamOffset: req.offset ?? 0,
     headerBytes: req.headerBytes,
     bodyBytes: req.bodyBytes,
     bodyWireBytes: req.bodyBytes,
-    framing: st.upgraded ? 'content-length' : 'h2',
-    timing: reqFirst ? messageTiming(reqFirst, reqFirst, req.lastAt ?? reqFirst) : messageTiming(ZERO_REF, ZERO_REF, ZERO_REF),
+    framing: 'h2',
+    timing: reqFirst ? messageTiming(reqFirst, reqFirst, req.lastAt ?? reqFirst, req.bodyFirstAt, req.bodyLastAt) : messageTiming(ZERO_REF, ZERO_REF, ZERO_REF),
     complete: req.ended,
     gapBytes: 0,
     trailers: req.trailers,
@@ -658,34 +664,36 @@ function fromHttp2(st: Http2Transaction, index: number, switched?: MessageTiming
         bodyBytes: res.bodyBytes,
         bodyWireBytes: res.bodyBytes,
         framing: 'h2',
-        timing: messageTiming(responseFirst ?? res.firstAt, res.firstAt, res.lastAt ?? res.firstAt),
+        timing: messageTiming(responseFirst ?? res.firstAt, res.firstAt, res.lastAt ?? res.firstAt, res.bodyFirstAt, res.bodyLastAt),
         complete: res.ended,
         gapBytes: 0,
         trailers: res.trailers,
       }
     : undefined;
+  const switched = upgraded?.response?.timing;
   return {
     index,
     streamId: st.streamId,
-    version: 'HTTP/2',
+    version: upgraded?.version ?? 'HTTP/2',
+    responseVersion: upgraded ? 'HTTP/2' : undefined,
     method: req.method ?? '',
     target: req.path ?? '',
     host: req.authority,
     status: res.status,
     request,
     response,
-    // RFC 7540 §3.2: the upgraded request is answered by the 101, then by the HTTP/2 response.
     interim: [
       ...(switched ? [{ status: 101, frame: switched.firstFrame, time: switched.firstTime }] : []),
       ...res.interim.map((i) => ({ status: i.status, frame: i.at.frame, time: i.at.time })),
     ],
-    outstandingAtSend: 0,
-    pipelinePosition: 1,
-    requestConnection: [],
-    responseConnection: [],
+    outstandingAtSend: upgraded?.outstandingAtSend ?? 0,
+    pipelinePosition: upgraded?.pipelinePosition ?? 1,
+    requestConnection: upgraded?.requestConnection ?? [],
+    responseConnection: upgraded?.responseConnection ?? [],
+    upgrade: upgraded ? 'h2c' : undefined,
     reset: st.rstStream ? { code: st.rstStream.code, bySide: st.rstStream.side === 0 ? 'client' : 'server', frame: st.rstStream.at.frame } : undefined,
     complete: st.complete,
-    anomalies: st.anomalies,
+    anomalies: [...(upgraded?.anomalies ?? []), ...st.anomalies],
   };
 }
 

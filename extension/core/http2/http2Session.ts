@@ -225,6 +225,9 @@ export interface Http2Request {
   /** DATA octets, padding excluded. */
   bodyBytes: number;
   dataFrames: number;
+  /** First and last chunk of DATA frames that carried payload. */
+  bodyFirstAt?: ChunkRef;
+  bodyLastAt?: ChunkRef;
   /** END_STREAM was seen. */
   ended: boolean;
 }
@@ -243,6 +246,9 @@ export interface Http2Response {
   headerBytes: number;
   bodyBytes: number;
   dataFrames: number;
+  /** First and last chunk of DATA frames that carried payload. */
+  bodyFirstAt?: ChunkRef;
+  bodyLastAt?: ChunkRef;
   ended: boolean;
 }
 
@@ -530,9 +536,10 @@ export class Http2Session {
   /**
    * adoptUpgradedRequest makes the HTTP/1.1 request of an h2c upgrade stream 1, half-closed by the
    * client (RFC 7540 §3.2), and applies its HTTP2-Settings header as the client's acknowledged
-   * SETTINGS. Call it before pushing the server's first HTTP/2 octet.
+   * SETTINGS. Call it before pushing the server's first HTTP/2 octet. `switchedAt` is the 101 response,
+   * which acknowledges those settings (RFC 7540 §3.2.1); default `at`.
    */
-  adoptUpgradedRequest(head: Http2UpgradeRequest, at: ChunkRef): void {
+  adoptUpgradedRequest(head: Http2UpgradeRequest, at: ChunkRef, switchedAt?: ChunkRef): void {
     const stream = this.openStream(1, 0, head.offset ?? 0, at);
     if (stream === undefined) return;
     stream.ended[0] = true;
@@ -567,7 +574,7 @@ export class Http2Session {
       values: values.map((v) => ({ id: v.id, name: settingName(v.id), value: v.value })),
       source: 'http2-settings-header',
       at,
-      ackedAt: at,
+      ackedAt: switchedAt ?? at,
     };
     this.record(this.settingsRecords, record);
     this.checkSettings(0, values, head.offset ?? 0, at);
@@ -950,6 +957,10 @@ export class Http2Session {
       msg.dataFrames++;
       msg.offset ??= ctx.offset;
       msg.firstAt ??= ctx.startAt;
+      if (dataLength > 0) {
+        msg.bodyFirstAt ??= ctx.startAt;
+        msg.bodyLastAt = ctx.endAt;
+      }
     }
     if ((h.flags & FrameFlag.END_STREAM) !== 0) this.endStream(stream, side, ctx.endAt);
   }
