@@ -2,6 +2,7 @@
 // The recorded HTTP framing fixtures (fixtures/http1, fixtures/h2; fixtures/README.md says how each was
 // made and what tshark measured): these tests pin what our analyzer reports to the frames, statuses
 // and byte counts on the wire.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../../extension/core/analyze.js';
@@ -317,5 +318,18 @@ describe('h2c fixtures', () => {
       [8, 10],
       [14, 14],
     ]);
+  });
+});
+
+describe('bodies are located, not kept', () => {
+  it('chunked-trailers.pcap: the body spans re-read from the file give the de-chunked body', () => {
+    const t = only('http1/chunked-trailers.pcap').transactions[0]!;
+    const spans = t.response!.bodySpans!;
+    expect(t.response!.bodySpansComplete).toBe(true);
+    const file = readFileSync(join(FIXTURES_DIR, 'http1/chunked-trailers.pcap'));
+    const body = Buffer.concat(spans.map((s) => file.subarray(s.fileOffset, s.fileOffset + s.length)));
+    expect(body.length).toBe(t.response!.bodyBytes);
+    expect(body.subarray(0, 26).toString('latin1')).toBe('first chunk: 26 bytes....\n');
+    expect(body.subarray(-12).toString('latin1')).toBe('last piece.\n');
   });
 });

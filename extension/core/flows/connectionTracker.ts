@@ -316,7 +316,9 @@ export class ConnectionTracker {
 
     // Stream delivery: the reassembler orders bytes; the ACK from this side may reveal holes in the other side's stream.
     if (flags & SYN) fwd.reassembler.onSyn(seq);
-    if (seglen > 0 || flags & FIN) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time);
+    // The payload's file offset lets a body be re-read from the capture on demand (unknown for rebuilt fragments).
+    const fileOffset = seg.payloadOffset !== undefined ? packet.fileOffset + seg.payloadOffset : NaN;
+    if (seglen > 0 || flags & FIN) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time, fileOffset);
     if (flags & ACK) rev.reassembler.onAck(seg.ack);
     if (flags & RST) fwd.reassembler.onRst(frame, time);
   }

@@ -74,8 +74,10 @@ export interface DeliveredChunk {
   streamOffset: number;
   /** The capture frame that carried these bytes (the first captured copy of them). */
   frame: number;
-  /** That frame's capture time, epoch seconds. */
+  /** That frame's capture time (seconds since the tracker's time base). */
   time: number;
+  /** File offset of the first byte, so a body can be re-read from the capture later; NaN when unknown (rebuilt IP fragments). */
+  fileOffset: number;
 }
 
 /** StreamEndReason says why a stream ended: its FIN, a RST, or the end of the capture. */
@@ -183,6 +185,8 @@ interface BufferedPiece {
   bytes: Uint8Array;
   frame: number;
   time: number;
+  /** File offset of the piece's first byte (NaN when unknown). */
+  fileOffset: number;
 }
 
 /** StreamReassembler reassembles one direction of a TCP connection into a StreamSink (see the file header). */
@@ -241,7 +245,9 @@ export class StreamReassembler {
   private readonly recentGaps: number[] = [];
 
   // Reused for every call: see the lifetime notes on StreamSink.onData and onSegment.
-  private readonly chunk: DeliveredChunk = { streamOffset: 0, frame: 0, time: 0 };
+  private readonly chunk: DeliveredChunk = { streamOffset: 0, frame: 0, time: 0, fileOffset: NaN };
+  /** File offset of the current segment's first payload byte (NaN when unknown). */
+  private segmentFileOffset = NaN;
   private readonly result: SegmentResult = {
     newBytes: 0,
     duplicateBytes: 0,
@@ -386,8 +392,9 @@ export class StreamReassembler {
    * call; `payloadLength` is the length from the IP header (more than `payload.length` when snapped). The result
    * object is reused: it is valid until the next call.
    */
-  onSegment(seq: number, payload: Uint8Array, payloadLength: number, flags: number, frame: number, time: number): SegmentResult {
+  onSegment(seq: number, payload: Uint8Array, payloadLength: number, flags: number, frame: number, time: number, fileOffset = NaN): SegmentResult {
     const r = this.result;
+    this.segmentFileOffset = fileOffset;
     r.newBytes = 0;
     r.duplicateBytes = 0;
     r.lateBytes = 0;
@@ -408,7 +415,7 @@ export class StreamReassembler {
     ) {
       // Hot path: the next bytes with nothing buffered; the caller's view goes straight to the sink.
       r.newBytes = payloadLength;
-      this.emitData(payload, frame, time);
+      this.emitData(payload, frame, time, fileOffset);
       return r;
     }
     this.segment(seq, payload, payloadLength, flags, frame, time);
@@ -559,7 +566,7 @@ export class StreamReassembler {
         } else {
           const to = head !== undefined ? Math.min(end, head.start) : end;
           r.newBytes += to - cursor;
-          this.deliverRange(bytes, start, cursor, to, frame, time);
+          this.deliverRange(bytes, start, cursor, to, frame, time, this.segmentFileOffset);
           cursor = to;
         }
       }
@@ -647,7 +654,7 @@ export class StreamReassembler {
     const dataEnd = Math.min(to, segStart + bytes.length);
     // Copy: the caller's bytes are a view into a record that the next read overwrites.
     const copy = from < dataEnd ? bytes.slice(from - segStart, dataEnd - segStart) : NO_BYTES;
-    const piece: BufferedPiece = { start: from, end: to, bytes: copy, frame, time };
+    const piece: BufferedPiece = { start: from, end: to, bytes: copy, frame, time, fileOffset: this.segmentFileOffset + (from - segStart) };
     if (i === this.buf.length) this.buf.push(piece);
     else this.buf.splice(i, 0, piece);
     this.buffered += copy.length;
@@ -732,11 +739,11 @@ export class StreamReassembler {
   //#region delivery
 
   /** Delivers stream range [from, to) of a segment starting at `segStart`: its captured bytes, then the snapped tail as a gap. */
-  private deliverRange(bytes: Uint8Array, segStart: number, from: number, to: number, frame: number, time: number): void {
+  private deliverRange(bytes: Uint8Array, segStart: number, from: number, to: number, frame: number, time: number, segFileOffset: number): void {
     const capturedEnd = segStart + bytes.length;
     if (from < capturedEnd) {
       const dataEnd = Math.min(to, capturedEnd);
-      this.emitData(from === segStart && dataEnd === capturedEnd ? bytes : bytes.subarray(from - segStart, dataEnd - segStart), frame, time);
+      this.emitData(from === segStart && dataEnd === capturedEnd ? bytes : bytes.subarray(from - segStart, dataEnd - segStart), frame, time, segFileOffset + (from - segStart));
     }
     if (this.next < to) this.emitGap(to - this.next, true);
   }
@@ -761,7 +768,7 @@ export class StreamReassembler {
       this.buf.splice(0, this.bufHead);
       this.bufHead = 0;
     }
-    if (p.end > this.next) this.deliverRange(p.bytes, p.start, Math.max(this.next, p.start), p.end, p.frame, p.time);
+    if (p.end > this.next) this.deliverRange(p.bytes, p.start, Math.max(this.next, p.start), p.end, p.frame, p.time, p.fileOffset);
   }
 
   /** Delivers everything buffered, with a gap before each hole, and then the gap before a seen FIN. */
@@ -774,13 +781,14 @@ export class StreamReassembler {
     this.checkFinEnd();
   }
 
-  private emitData(bytes: Uint8Array, frame: number, time: number): void {
+  private emitData(bytes: Uint8Array, frame: number, time: number, fileOffset: number): void {
     const n = bytes.length;
     if (this.recentWindow > 0) this.remember(bytes);
     const at = this.chunk;
     at.streamOffset = this.next;
     at.frame = frame;
     at.time = time;
+    at.fileOffset = fileOffset;
     this.next += n;
     this.nextSeqNumber = seqAdd(this.nextSeqNumber, n);
     this.c.bytesDelivered += n;

@@ -19,7 +19,7 @@ import { Http1Parser, type Http1Head, type Http1MessageEnd, type BodyRule } from
 import { Http2Session, type Http2SessionResult, type Http2Transaction } from '../http2/http2Session.js';
 import { TlsSession, looksLikeTls, type TlsInfo } from '../tls/tlsSession.js';
 import type { ChunkRef, ParserAnomaly, Side } from './streamTypes.js';
-import { messageTiming, type HttpMessage, type HttpTransaction } from './transaction.js';
+import { addBodySpan, messageTiming, type HttpMessage, type HttpTransaction } from './transaction.js';
 
 /** AppProtocol is what a connection carries, decided from its first bytes. */
 export type AppProtocol = 'http/1.0' | 'http/1.1' | 'h2c' | 'tls' | 'unknown';
@@ -101,6 +101,8 @@ export class HttpConnection implements StreamSink {
   private readonly unknownSide = [false, false];
   /** Whether the bytes after a CONNECT were checked for TLS. */
   private tunnelChecked = false;
+  /** The final response whose body is arriving (for its body spans). */
+  private responseMessage: HttpMessage | undefined;
   /** Stream offset where the server's HTTP/1 ends after a 101 or a 2xx to CONNECT. */
   private switchAt: number | undefined;
 
@@ -116,7 +118,7 @@ export class HttpConnection implements StreamSink {
   }
 
   onData(dir: Direction, bytes: Uint8Array, at: DeliveredChunk): void {
-    const ref: ChunkRef = { frame: at.frame, time: at.time };
+    const ref: ChunkRef = { frame: at.frame, time: at.time, fileOffset: at.fileOffset, streamOffset: at.streamOffset };
     if (this.routes[dir] === 'detect') {
       this.pendingBytes += bytes.length;
       this.pending.push({ dir, bytes: bytes.slice(), offset: at.streamOffset, at: ref });
@@ -254,11 +256,17 @@ export class HttpConnection implements StreamSink {
     this.routes[0] = this.routes[1] = 'http1';
     this.requestParser = new Http1Parser('request', {
       onHead: (head) => this.onRequestHead(head),
+      onBody: (offset, length, at) => {
+        if (this.requestTx) addBodySpan(this.requestTx.request, offset, length, at);
+      },
       onMessageEnd: (end) => this.onRequestEnd(end),
       onAnomaly: (a) => this.anomaly(a),
     });
     this.responseParser = new Http1Parser('response', {
       onHead: (head) => this.onResponseHead(head),
+      onBody: (offset, length, at) => {
+        if (this.responseMessage) addBodySpan(this.responseMessage, offset, length, at);
+      },
       onMessageEnd: (end) => this.onResponseEnd(end),
       onAnomaly: (a) => this.anomaly(a),
       isHttp09Response: () => this.awaiting[0]?.version === 'HTTP/0.9',
@@ -465,6 +473,7 @@ export class HttpConnection implements StreamSink {
     t.reason = head.reason;
     t.responseVersion = head.version;
     t.response = messageFromHead(head);
+    this.responseMessage = t.response;
     t.responseConnection = head.connectionTokens;
     const switched = status === 101 || (t.method === 'CONNECT' && status >= 200 && status < 300);
     if (switched) {

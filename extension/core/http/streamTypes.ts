@@ -12,7 +12,10 @@ export interface ChunkRef {
   frame: number;
   /** Seconds since the analysis' time base (the whole second of the capture's first packet), as a float: exact to well below a nanosecond, unlike epoch seconds in a double. */
   time: number;
+  /** File offset of the chunk's first byte (absent or NaN when unknown, e.g. bytes rebuilt from IP fragments). */
   fileOffset?: number;
+  /** Stream offset of the chunk's first byte, so a byte's file offset is fileOffset + (offset − streamOffset). */
+  streamOffset?: number;
 }
 
 /** StreamEnd says how a direction of a connection ended (from the TCP reassembler). */

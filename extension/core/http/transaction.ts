@@ -41,6 +41,33 @@ export interface HttpMessage {
   /** Bytes of the message that were never captured. */
   gapBytes: number;
   trailers?: HeaderField[];
+  /**
+   * Where the body's payload bytes sit in the capture file (chunk framing excluded, in order), so a
+   * viewer can re-read the body on demand instead of the analysis keeping it. At most
+   * MAX_BODY_SPANS spans; `bodySpansComplete` is false when there were more or some file offsets
+   * were unknown.
+   */
+  bodySpans?: { fileOffset: number; length: number }[];
+  bodySpansComplete?: boolean;
+}
+
+/** Body spans kept per message; a body spread over more segments is marked incomplete (re-read by frames). */
+export const MAX_BODY_SPANS = 256;
+
+/** addBodySpan records that `length` body bytes at stream `offset` arrived in the chunk `at`. */
+export function addBodySpan(m: HttpMessage, offset: number, length: number, at: ChunkRef): void {
+  const spans = (m.bodySpans ??= []);
+  if (m.bodySpansComplete === undefined) m.bodySpansComplete = true;
+  const base = at.fileOffset;
+  if (base === undefined || Number.isNaN(base) || at.streamOffset === undefined) {
+    m.bodySpansComplete = false;
+    return;
+  }
+  const fileOffset = base + (offset - at.streamOffset);
+  const last = spans[spans.length - 1];
+  if (last && last.fileOffset + last.length === fileOffset) last.length += length;
+  else if (spans.length < MAX_BODY_SPANS) spans.push({ fileOffset, length });
+  else m.bodySpansComplete = false;
 }
 
 /** InterimResponse is a 1xx response that came before the final one (RFC 9110 §15.2). */

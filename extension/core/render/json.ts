@@ -153,6 +153,8 @@ function messageJson(m: HttpMessage, rel: RelTime): unknown {
     gapBytes: m.gapBytes,
     headers: m.headers,
     trailers: m.trailers,
+    bodySpans: m.bodySpans,
+    bodySpansComplete: m.bodySpansComplete,
   };
 }
 

@@ -36,7 +36,7 @@ function run(events: Event[]): HttpTransaction[] {
     const dir = 'c' in e ? 0 : 1;
     const data = 'c' in e ? e.c : e.s;
     const bytes = typeof data === 'string' ? Uint8Array.from(data, (ch) => ch.charCodeAt(0)) : data;
-    conn.onData(dir, bytes, { streamOffset: offsets[dir]!, frame: e.frame, time: e.frame / 1000 });
+    conn.onData(dir, bytes, { streamOffset: offsets[dir]!, frame: e.frame, time: e.frame / 1000, fileOffset: 1000 * e.frame });
     offsets[dir]! += bytes.length;
   }
   conn.onEnd(0, 'fin');
