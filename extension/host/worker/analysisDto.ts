@@ -16,7 +16,7 @@ export function toAnalysisDto(analysis: CaptureAnalysis, fileName: string, fileS
       format: c.format,
       linkTypes: c.linkTypes.map((value) => ({ value, name: linkTypeName(value) })),
       packets: c.packets,
-      capturedBytes: c.bytes,
+      capturedBytes: c.capturedBytes,
       fileSizeBytes,
       ...(c.firstTime && c.lastTime ? { times: toTimes(c.firstTime, c.lastTime, c.timePrecisionDigits) } : {}),
       warnings: c.warnings.map((w) => ({ byteOffset: w.offset, message: w.message })),
