@@ -100,6 +100,54 @@ export const DIAGNOSTIC_CODES = {
     advice: 'Reuse connections from a pool with a bound, or use HTTP/2 to multiplex requests over one connection.',
     doc: 'excessive-parallel-connections',
   },
+  'connection-not-reused': {
+    severity: 'warning',
+    title: 'Connections not reused',
+    explanation:
+      'The client opened a new connection to the same server right after closing the previous one, request after request (Connection: close, HTTP/1.0 without keep-alive, or a pool that does not reuse). Each new connection costs a handshake round trip and starts TCP slow start again.',
+    advice: 'Keep connections alive (HTTP/1.1 persistent connections, RFC 9112 §9.3) and reuse them from a pool; check for Connection: close sent by the client or the server.',
+    doc: 'connection-not-reused',
+  },
+  'time-wait-churn': {
+    severity: 'warning',
+    title: 'Short-connection churn (TIME_WAIT)',
+    explanation:
+      'One client opened and actively closed many short connections to one server in a short time. The side that closes first keeps each connection in TIME_WAIT for 2×MSL (60 s on Linux, RFC 9293 §3.6), and with enough of them the ephemeral port range runs out.',
+    advice: 'Reuse connections (keep-alive, a pool); if the server must close, let the server close first so TIME_WAIT stays on the server.',
+    doc: 'time-wait-churn',
+  },
+  'reset-with-unread-data': {
+    severity: 'error',
+    title: 'Closed with unread data: RST instead of FIN',
+    explanation:
+      'A side closed its socket while data from the peer (here a request) was still unread in its receive buffer, so its kernel answered with RST instead of FIN (RFC 9293 §3.6, RFC 1122 §4.2.2.13). The peer sees "connection reset by peer" and may lose a response it had not read yet.',
+    advice: 'Close gracefully: shut down the sending side (FIN), keep reading until the peer closes or a timeout, then close. With Connection: close, stop reading new requests only after answering the ones received.',
+    doc: 'reset-with-unread-data',
+  },
+  'idle-close-race': {
+    severity: 'warning',
+    title: 'Request sent on a connection the server had closed',
+    explanation:
+      'The server closed an idle keep-alive connection (its idle timeout) and the client sent its next request on it at about the same time; the request was lost (RST or no answer) and had to be retried.',
+    advice: 'Make the client\'s idle timeout shorter than the server\'s (or have it honour Keep-Alive: timeout), and retry idempotent requests on a new connection.',
+    doc: 'idle-close-race',
+  },
+  'keep-alive-hang': {
+    severity: 'error',
+    title: 'Request hung until the connection was closed',
+    explanation:
+      'On a connection the client treated as persistent, a request got no response and nothing happened until the connection was closed by a timeout. A classic cause is HTTP/1.0 Keep-Alive through a proxy that does not understand it (the "dumb proxy" waits for the close to end the response), or a server that never answers.',
+    advice: 'Find which hop holds the request: a proxy forwarding Connection/Keep-Alive blindly, or a stuck server. Use HTTP/1.1 persistent connections end to end and set request timeouts.',
+    doc: 'keep-alive-hang',
+  },
+  'hop-by-hop-header-forwarded': {
+    severity: 'warning',
+    title: 'Hop-by-hop header forwarded',
+    explanation:
+      'Connection, the fields it names, Keep-Alive, Proxy-Connection, TE and Upgrade apply to one connection only; a proxy must remove them before forwarding (RFC 9110 §7.6.1). Forwarded, they make the next hop act on options meant for the first one (the "dumb proxy" keep-alive hang is one result). Proxy-Connection sent to an origin server is the same mistake.',
+    advice: 'Fix the proxy to strip hop-by-hop fields (and the fields listed in Connection) when forwarding; clients should not send Proxy-Connection.',
+    doc: 'hop-by-hop-header-forwarded',
+  },
 } as const satisfies Record<string, CatalogEntry>;
 
 /** FindingCode is a code of the catalog. */

@@ -18,9 +18,31 @@ export interface FindingOptions {
   maxParallelConnections: number;
   /** retransmission: report a connection when its retransmissions cost at least this much (ms) in total. */
   retransmissionMinWaitMs: number;
+  /** connection-not-reused: this many connections opened one after another to one server... */
+  notReusedMinConnections: number;
+  /** ...each within this many seconds of the previous one's end. */
+  notReusedMaxIdleSec: number;
+  /** time-wait-churn: at least this many client-closed connections to one server... */
+  churnMinConnections: number;
+  /** ...within this many seconds. */
+  churnWindowSec: number;
+  /** keep-alive-hang: a request left unanswered at least this long before the connection closed (ms). */
+  hangMinMs: number;
 }
 
-export const DEFAULT_FINDING_OPTIONS: FindingOptions = { holMinQueuedMs: 10, maxParallelConnections: 6, retransmissionMinWaitMs: 0 };
+export const DEFAULT_FINDING_OPTIONS: FindingOptions = {
+  holMinQueuedMs: 10,
+  maxParallelConnections: 6,
+  retransmissionMinWaitMs: 0,
+  notReusedMinConnections: 3,
+  notReusedMaxIdleSec: 5,
+  churnMinConnections: 100,
+  churnWindowSec: 10,
+  hangMinMs: 1000,
+};
+
+/** Hop-by-hop fields (RFC 9110 §7.6.1), besides those a Connection field names. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authenticate', 'proxy-authorization'];
 
 /** Idempotent methods (RFC 9110 §9.2.2); others must not be pipelined blindly. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -40,6 +62,8 @@ export function runFindings(connections: readonly Connection[], timeBaseSec: num
     http(c, o, emit);
   }
   parallelConnections(connections, o, emit);
+  reuseAndChurn(connections, o, emit);
+  hopByHop(connections, emit);
   return out.sort((a, b) => a.startTime - b.startTime || a.connection - b.connection || a.code.localeCompare(b.code));
 }
 
@@ -184,6 +208,7 @@ function http(c: Connection, o: FindingOptions, emit: Emit): void {
         });
       }
     }
+    if (!res && t.method && unansweredBecause(c, t, o, emit)) continue;
     if (!res && t.method) {
       emit({
         code: 'unanswered-request',
@@ -196,6 +221,65 @@ function http(c: Connection, o: FindingOptions, emit: Emit): void {
       });
     }
   }
+}
+
+/**
+ * unansweredBecause explains a request without response when the close shows why: the server reset
+ * with the request unread, the server's idle close crossed it, or the connection sat silent until a
+ * timeout closed it. Returns true when it emitted a more specific finding than unanswered-request.
+ */
+function unansweredBecause(c: Connection, t: HttpTransaction, o: FindingOptions, emit: Emit): boolean {
+  const req = t.request.timing;
+  const serverFin = c.serverToClient.finFrame;
+  const serverRst = c.serverToClient.rstFrame;
+  const earlier = c.transactions.filter((x) => x.index < t.index && x.response);
+  const lastResponseEnd = earlier.length ? Math.max(...earlier.map((x) => x.response!.timing.lastTime)) : undefined;
+  // The server closed first with a FIN while idle, and this request was sent after (or across) it.
+  if (c.closedFirstBy === 'server' && c.closeKind === 'fin' && serverFin !== undefined && req.firstFrame > serverFin && lastResponseEnd !== undefined) {
+    const idleMs = (req.firstTime - lastResponseEnd) * 1000;
+    emit({
+      code: 'idle-close-race',
+      connection: c.id,
+      transaction: t.index,
+      frames: [serverFin, req.firstFrame, ...(serverRst !== undefined ? [serverRst] : [])],
+      startTime: lastResponseEnd,
+      endTime: req.firstTime,
+      delayMs: idleMs,
+      message: `${t.method} ${t.target} (frame ${req.firstFrame}) was sent on a connection the server had closed (FIN in frame ${serverFin}) after ${ms(idleMs)} idle${serverRst !== undefined ? `; the server answered with RST (frame ${serverRst})` : ''}.`,
+    });
+    return true;
+  }
+  // The server reset while this complete request sat unread: its kernel sent RST, not FIN.
+  if (serverRst !== undefined && t.request.complete && req.lastFrame < serverRst && c.serverToClient.finFrame === undefined) {
+    emit({
+      code: 'reset-with-unread-data',
+      connection: c.id,
+      transaction: t.index,
+      frames: [req.firstFrame, serverRst],
+      startTime: req.lastTime,
+      endTime: rel(c.endTime),
+      message: `The server reset the connection (frame ${serverRst}) with ${t.method} ${t.target} (frame ${req.firstFrame}) received but unread and unanswered: it closed without draining its input.`,
+    });
+    return true;
+  }
+  // Silence after the request until the connection was closed.
+  const closeFrame = c.clientToServer.finFrame ?? c.serverToClient.finFrame ?? c.clientToServer.rstFrame ?? c.serverToClient.rstFrame;
+  const waitMs = (rel(c.endTime) - req.lastTime) * 1000;
+  const persistent = t.version === 'HTTP/1.1' ? !t.requestConnection.includes('close') : t.requestConnection.includes('keep-alive');
+  if (persistent && closeFrame !== undefined && waitMs >= o.hangMinMs) {
+    emit({
+      code: 'keep-alive-hang',
+      connection: c.id,
+      transaction: t.index,
+      frames: [req.firstFrame, closeFrame],
+      startTime: req.lastTime,
+      endTime: rel(c.endTime),
+      delayMs: waitMs,
+      message: `${t.method} ${t.target} (frame ${req.firstFrame}) got no response for ${ms(waitMs)} until the connection was closed (frame ${closeFrame}).`,
+    });
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -284,5 +368,130 @@ function parallelConnections(connections: readonly Connection[], o: FindingOptio
       count: peak,
       message: `${first.client.ip} had ${peak} connections open to ${endpoint(first.server)} at once (streams ${peakSet.map((c) => c.id).sort((a, b) => a - b).slice(0, 12).join(', ')}${peakSet.length > 12 ? ', ...' : ''}); more than ${o.maxParallelConnections}.`,
     });
+  }
+}
+
+/** Connections of one client to one server, in start order. */
+function byPair(connections: readonly Connection[]): Connection[][] {
+  const groups = new Map<string, Connection[]>();
+  for (const c of connections) {
+    const key = `${c.client.ip}|${c.server.ip}|${c.server.port}`;
+    const list = groups.get(key) ?? [];
+    list.push(c);
+    groups.set(key, list);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * reuseAndChurn finds clients that open a new connection for each exchange: HTTP connections opened
+ * one after another, each soon after the previous closed (connection-not-reused), and many short
+ * client-closed connections in a window (time-wait-churn).
+ */
+function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, emit: Emit): void {
+  for (const list of byPair(connections)) {
+    const http = list.filter((c) => c.transactions.length > 0 && c.handshake === 'complete');
+    let run: Connection[] = [];
+    const flush = () => {
+      if (run.length >= o.notReusedMinConnections) {
+        const extra = run.slice(1);
+        const costMs = extra.reduce((sum, c) => sum + (c.connectMs ?? 0), 0);
+        const first = run[0]!;
+        emit({
+          code: 'connection-not-reused',
+          connection: first.id,
+          frames: run.map((c) => c.synFrame ?? c.firstFrame).slice(0, 20),
+          startTime: rel(first.startTime),
+          endTime: rel(run[run.length - 1]!.endTime),
+          delayMs: costMs,
+          count: run.length,
+          message: `${first.client.ip} opened ${run.length} connections one after another to ${endpoint(first.server)} (streams ${run.map((c) => c.id).slice(0, 12).join(', ')}${run.length > 12 ? ', ...' : ''}), each after the previous closed; the extra handshakes cost ${ms(costMs)}.`,
+        });
+      }
+      run = [];
+    };
+    for (const c of http) {
+      const prev = run[run.length - 1];
+      // Sequential: it starts after the previous one ended, within the idle limit.
+      if (prev && rel(c.startTime) >= rel(prev.endTime) && rel(c.startTime) - rel(prev.endTime) <= o.notReusedMaxIdleSec && prev.closeKind !== undefined) run.push(c);
+      else {
+        flush();
+        run = [c];
+      }
+    }
+    flush();
+
+    // TIME_WAIT churn: client-closed connections in a sliding window.
+    const closed = list.filter((c) => c.closedFirstBy === 'client' && c.closeKind === 'fin').sort((a, b) => rel(a.endTime) - rel(b.endTime));
+    let best: { from: number; to: number } | undefined;
+    for (let i = 0, j = 0; j < closed.length; j++) {
+      while (rel(closed[j]!.endTime) - rel(closed[i]!.endTime) > o.churnWindowSec) i++;
+      if (j - i + 1 >= o.churnMinConnections && (!best || j - i > best.to - best.from)) best = { from: i, to: j };
+    }
+    if (best) {
+      const window = closed.slice(best.from, best.to + 1);
+      const ports = window.map((c) => c.client.port);
+      const spanSec = rel(window[window.length - 1]!.endTime) - rel(window[0]!.startTime);
+      const first = window[0]!;
+      emit({
+        code: 'time-wait-churn',
+        connection: first.id,
+        frames: [first.firstFrame, window[window.length - 1]!.lastFrame],
+        startTime: rel(first.startTime),
+        endTime: rel(window[window.length - 1]!.endTime),
+        count: window.length,
+        message: `${first.client.ip} opened and closed ${window.length} connections to ${endpoint(first.server)} in ${spanSec.toFixed(1)} s (${(window.length / Math.max(spanSec, 0.001)).toFixed(0)}/s, client ports ${Math.min(...ports)}-${Math.max(...ports)}); each leaves a TIME_WAIT socket on the client for 60 s.`,
+      });
+    }
+  }
+}
+
+/**
+ * hopByHop finds hop-by-hop fields that went further than one hop: Proxy-Connection in a request to an
+ * origin server (origin-form target), and, when both legs of a proxy are in the capture, a request
+ * forwarded with the hop-by-hop fields of the request it came from.
+ */
+function hopByHop(connections: readonly Connection[], emit: Emit): void {
+  const all = connections.flatMap((c) => c.transactions.filter((t) => t.method && t.streamId === undefined).map((t) => ({ c, t })));
+  for (const { c, t } of all) {
+    const names = new Set(t.request.headers.map((h) => h.name.toLowerCase()));
+    if (t.target.startsWith('/') && names.has('proxy-connection')) {
+      emit({
+        code: 'hop-by-hop-header-forwarded',
+        connection: c.id,
+        transaction: t.index,
+        frames: [t.request.timing.firstFrame],
+        startTime: t.request.timing.firstTime,
+        endTime: t.request.timing.lastTime,
+        message: `${t.method} ${t.target} (frame ${t.request.timing.firstFrame}) to the origin server ${endpoint(c.server)} carries Proxy-Connection, a field meant for proxies only.`,
+      });
+    }
+  }
+  // Both legs: the same request seen again on another connection shortly after, still carrying
+  // hop-by-hop fields of the first hop.
+  for (const { c: c1, t: t1 } of all) {
+    const hop = new Set([...HOP_BY_HOP, ...t1.requestConnection]);
+    const path = t1.target.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/';
+    for (const { c: c2, t: t2 } of all) {
+      // The forwarded leg starts at the proxy: its client is the first leg's server.
+      if (c2 === c1 || c2.client.ip !== c1.server.ip) continue;
+      if (t2.method !== t1.method || (t2.target.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/') !== path) continue;
+      const dt = t2.request.timing.firstTime - t1.request.timing.firstTime;
+      if (dt < 0 || dt > 5 || c2.server.port === c1.server.port && c2.server.ip === c1.server.ip) continue;
+      const leaked = t2.request.headers.filter((h) => hop.has(h.name.toLowerCase()) && h.name.toLowerCase() !== 'connection').map((h) => h.name);
+      const connectionField = t2.request.headers.find((h) => h.name.toLowerCase() === 'connection');
+      const forwardedOptions = connectionField ? t1.requestConnection.filter((tok) => !['close', 'keep-alive'].includes(tok) && t2.requestConnection.includes(tok)) : [];
+      if (leaked.length === 0 && forwardedOptions.length === 0) continue;
+      emit({
+        code: 'hop-by-hop-header-forwarded',
+        connection: c2.id,
+        transaction: t2.index,
+        frames: [t1.request.timing.firstFrame, t2.request.timing.firstFrame],
+        startTime: t1.request.timing.firstTime,
+        endTime: t2.request.timing.firstTime,
+        message: `${t2.method} ${t2.target} was forwarded on stream ${c2.id} (frame ${t2.request.timing.firstFrame}) with hop-by-hop fields from stream ${c1.id} (frame ${t1.request.timing.firstFrame}): ${[...leaked, ...forwardedOptions.map((o) => `Connection: ${o}`)].join(', ')}.`,
+      });
+      break;
+    }
   }
 }
