@@ -140,6 +140,14 @@ export const DIAGNOSTIC_CODES = {
     advice: 'Find which hop holds the request: a proxy forwarding Connection/Keep-Alive blindly, or a stuck server. Use HTTP/1.1 persistent connections end to end and set request timeouts.',
     doc: 'keep-alive-hang',
   },
+  'tcp-hol-blocking': {
+    severity: 'warning',
+    title: 'Data held back behind a lost segment',
+    explanation:
+      'Segments after a lost one had already arrived, but TCP delivers bytes in order (RFC 9293 §3.10.7.4), so the receiving application got none of them until the retransmission filled the hole. On HTTP/2 every stream on the connection waits, not only the one whose data was lost.',
+    advice: 'Find where packets are lost (see the retransmission finding). Enabling SACK and a lower RTO shortens the stall; HTTP/3 (QUIC) removes cross-stream head-of-line blocking.',
+    doc: 'tcp-hol-blocking',
+  },
   'hop-by-hop-header-forwarded': {
     severity: 'warning',
     title: 'Hop-by-hop header forwarded',

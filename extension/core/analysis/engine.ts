@@ -140,6 +140,21 @@ function tcpCosts(c: Connection, o: FindingOptions, emit: Emit): void {
       });
     }
   }
+  for (const [sender, d] of [['client', c.clientToServer], ['server', c.serverToClient]] as const) {
+    for (const h of d.holStalls ?? []) {
+      const streams = c.protocol === 'h2c' ? ' (every HTTP/2 stream on the connection waited)' : '';
+      emit({
+        code: 'tcp-hol-blocking',
+        connection: c.id,
+        frames: [h.heldSinceFrame, h.releasedFrame],
+        startTime: h.heldSince,
+        endTime: h.releasedAt,
+        delayMs: h.stallMs,
+        bytes: h.heldBytes,
+        message: `${h.heldBytes} bytes the ${sender} sent after a lost segment (from frame ${h.heldSinceFrame}) could not reach the application for ${ms(h.stallMs)}, until the retransmission in frame ${h.releasedFrame} filled the hole${streams}.`,
+      });
+    }
+  }
   for (const [receiver, d] of [['client', c.clientToServer], ['server', c.serverToClient]] as const) {
     if (d.zeroWindows > 0) {
       emit({

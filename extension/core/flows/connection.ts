@@ -80,6 +80,11 @@ export interface DirectionSummary {
   /** Data segments this side sent after its own FIN (ignored for the stream). */
   bytesAfterFin: number;
   rtt?: RttSummary;
+  /**
+   * Head-of-line stalls in this direction (first 100): data that had arrived was held back from the
+   * receiving application until a retransmission filled the hole before it.
+   */
+  holStalls?: { heldSinceFrame: number; releasedFrame: number; heldBytes: number; stallMs: number; heldSince: number; releasedAt: number }[];
   /** Nagle/delayed-ACK stalls this side suffered as a sender (first 100). */
   nagleStalls?: NagleStall[];
 }

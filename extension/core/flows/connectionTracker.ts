@@ -41,6 +41,7 @@ interface Unacked {
   endSeq: number;
   seq: number;
   time: number;
+  frame: number;
   retransmitted: boolean;
 }
 
@@ -101,6 +102,7 @@ class SideState {
   readonly nagle = new NagleDetector();
   /** Largest payload this side has sent. */
   maxSegment = 0;
+  readonly holStalls: NonNullable<DirectionSummary['holStalls']> = [];
   readonly reassembler: StreamReassembler;
   /** History letters with how often each counting letter has occurred. */
   readonly letterCounts = new Map<string, number>();
@@ -318,7 +320,14 @@ export class ConnectionTracker {
     if (flags & SYN) fwd.reassembler.onSyn(seq);
     // The payload's file offset lets a body be re-read from the capture on demand (unknown for rebuilt fragments).
     const fileOffset = seg.payloadOffset !== undefined ? packet.fileOffset + seg.payloadOffset : NaN;
+    const heldBefore = fwd.reassembler.bufferedBytes;
+    const oldest = heldBefore > 0 ? fwd.reassembler.oldestBuffered : undefined;
     if (seglen > 0 || flags & FIN) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time, fileOffset);
+    // A retransmission that filled a hole released data the receiver already had: it was head-of-line blocked.
+    const released = heldBefore - fwd.reassembler.bufferedBytes;
+    if (oldest && released > 0 && s.retransmissions > retransmissionsBefore && fwd.holStalls.length < 100) {
+      fwd.holStalls.push({ heldSinceFrame: oldest.frame, releasedFrame: frame, heldBytes: released, stallMs: (time - oldest.time) * 1000, heldSince: oldest.time, releasedAt: time });
+    }
     if (flags & ACK) rev.reassembler.onAck(seg.ack);
     if (flags & RST) fwd.reassembler.onRst(frame, time);
   }
@@ -411,6 +420,7 @@ export class ConnectionTracker {
     // spurious first (the data was already acknowledged), then only segments that do not advance the
     // highest sequence number sent.
     let retransmission = false;
+    const spuriousBefore = s.spuriousRetransmissions;
     if ((seglen > 0 || flags & (SYN | FIN)) && !keepAlive) {
       let notAdvanced = fwd.nextSeq !== undefined && fwd.nextSeq !== 0 && seqDiff(seq, fwd.nextSeq) < 0;
       // One byte below nextseq with more than one byte of data follows a zero-window probe: new data.
@@ -440,6 +450,14 @@ export class ConnectionTracker {
       if (original) {
         original.retransmitted = true;
         s.retransmissionWaitMs += (time - original.time) * 1000;
+        // Seen from the sender's side of the loss: everything sent after the lost segment reached the
+        // receiver but waited there, undeliverable, until this retransmission filled the hole.
+        const i = fwd.unacked.indexOf(original);
+        const after = fwd.unacked[i + 1];
+        const heldBytes = fwd.nextSeq !== undefined ? seqDiff(fwd.nextSeq, original.endSeq) : 0;
+        if (after && heldBytes > 0 && !(s.spuriousRetransmissions > spuriousBefore) && fwd.holStalls.length < 100) {
+          fwd.holStalls.push({ heldSinceFrame: after.frame, releasedFrame: frame, heldBytes, stallMs: (time - after.time) * 1000, heldSince: after.time, releasedAt: time });
+        }
       } else if (rev.lastAck === seq) {
         s.retransmissionWaitMs += (time - rev.lastAckChangeTime) * 1000;
       }
@@ -449,7 +467,7 @@ export class ConnectionTracker {
     let nextSeq = (seq + seglen) >>> 0;
     if ((seglen > 0 || flags & (SYN | FIN)) && !retransmission && !keepAlive && fwd.unacked.length < MAX_UNACKED) {
       const end = (nextSeq + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-      if (fwd.nextSeq === undefined || seqDiff(end, fwd.nextSeq) > 0) fwd.unacked.push({ seq, endSeq: end, time, retransmitted: false });
+      if (fwd.nextSeq === undefined || seqDiff(end, fwd.nextSeq) > 0) fwd.unacked.push({ seq, endSeq: end, time, frame, retransmitted: false });
     }
     if (flags & (SYN | FIN)) nextSeq = (nextSeq + 1) >>> 0;
     if ((fwd.nextSeq === undefined || seqDiff(nextSeq, fwd.nextSeq) > 0) && !zeroWindowProbe) {
@@ -628,8 +646,8 @@ function summarize(c: ConnectionState): Connection {
       sack: client.summary.sackPermitted && server.summary.sackPermitted,
       timestamps: client.summary.timestamps && server.summary.timestamps,
     },
-    clientToServer: { ...client.summary, rtt: client.rtt.summary(), nagleStalls: client.nagle.stalls },
-    serverToClient: { ...server.summary, rtt: server.rtt.summary(), nagleStalls: server.nagle.stalls },
+    clientToServer: { ...client.summary, rtt: client.rtt.summary(), nagleStalls: client.nagle.stalls, holStalls: client.holStalls },
+    serverToClient: { ...server.summary, rtt: server.rtt.summary(), nagleStalls: server.nagle.stalls, holStalls: server.holStalls },
     closedFirstBy: c.firstClose ? (c.firstClose.side === ci ? 'client' : 'server') : undefined,
     closeKind: c.firstClose?.kind,
     halfClosed: c.halfClosed,

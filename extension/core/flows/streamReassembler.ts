@@ -350,6 +350,16 @@ export class StreamReassembler {
   }
 
   /** Copied out-of-order bytes held right now. */
+  /** Arrival of the earliest out-of-order piece still waiting for a hole to fill: its frame and time. */
+  get oldestBuffered(): { frame: number; time: number } | undefined {
+    let oldest: BufferedPiece | undefined;
+    for (let i = this.bufHead; i < this.buf.length; i++) {
+      const p = this.buf[i]!;
+      if (!oldest || p.time < oldest.time) oldest = p;
+    }
+    return oldest && { frame: oldest.frame, time: oldest.time };
+  }
+
   get bufferedBytes(): number {
     return this.buffered;
   }
