@@ -7,7 +7,7 @@
 export type Child = Node | string | null | undefined | false;
 
 /** Attributes that carry no URL, script or style. Anything else throws at run time. */
-const SAFE_ATTRIBUTES = new Set(['id', 'class', 'title', 'role', 'scope', 'colspan', 'lang', 'dir', 'tabindex', 'hidden', 'secondary', 'value', 'max', 'headers', 'datetime']);
+const SAFE_ATTRIBUTES = new Set(['id', 'class', 'title', 'role', 'scope', 'colspan', 'lang', 'dir', 'tabindex', 'hidden', 'secondary', 'value', 'max', 'headers', 'datetime', 'placeholder', 'variant']);
 
 /** ElementProps are the properties `el` may set. */
 export interface ElementProps {

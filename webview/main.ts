@@ -5,16 +5,20 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import './styles/main.css';
 import { assertNever, ProtocolError } from '../extension/protocol/channel.js';
-import type { AnalysisStateDto, LocalizedStrings } from '../extension/protocol/dto.js';
+import type { AnalysisStateDto, LocalizedStrings, RevealTarget } from '../extension/protocol/dto.js';
 import { PROTOCOL_VERSION, type ToWebview } from '../extension/protocol/messages.js';
 import { el } from './dom.js';
 import { connectToHost, type HostChannel } from './rpc.js';
 import { ProgressView, renderAnalysis, renderChangedBanner, renderFailure, renderFatal } from './views/captureView.js';
+import { TablesView, type TablesState } from './views/tablesView.js';
 import { vscodeApi, type WebviewApi } from './vscodeApi.js';
 
 /** PersistedState survives the webview being hidden and shown again (no retainContextWhenHidden). */
 interface PersistedState {
   scrollTop: number;
+  /** Sort, filter and selection of the tables, for the analysis they were made in. */
+  tables?: TablesState;
+  analysisId?: number;
 }
 
 /** Shown only when the host never answered `ready`, so no localized strings exist yet. */
@@ -32,6 +36,11 @@ class CaptureEditorApp {
   private fileChanged = false;
   private progressView: ProgressView | undefined;
   private restoreScrollTop: number | undefined;
+  private tablesView: TablesView | undefined;
+  private tablesState: TablesState;
+  private tablesAnalysisId: number | undefined;
+  /** A reveal that arrived before the tables existed. */
+  private pendingReveal: RevealTarget | undefined;
   private readonly channel: HostChannel;
 
   constructor(
@@ -39,7 +48,10 @@ class CaptureEditorApp {
     private readonly api: WebviewApi<PersistedState>,
   ) {
     this.channel = connectToHost(api as WebviewApi<unknown>, (body) => this.onMessage(body));
-    this.restoreScrollTop = api.getState()?.scrollTop;
+    const persisted = api.getState();
+    this.restoreScrollTop = persisted?.scrollTop;
+    this.tablesState = persisted?.tables ?? {};
+    this.tablesAnalysisId = persisted?.analysisId;
   }
 
   start(): void {
@@ -63,6 +75,7 @@ class CaptureEditorApp {
     this.strings = init.strings;
     this.state = init.state;
     this.fileChanged = init.fileChanged;
+    this.pendingReveal = init.reveal;
     this.render();
   }
 
@@ -84,8 +97,14 @@ class CaptureEditorApp {
         this.fileChanged = true;
         this.render();
         return undefined;
+      case 'reveal':
+        if (this.tablesView) this.tablesView.reveal(body.target);
+        else this.pendingReveal = body.target;
+        return undefined;
       case 'init':
       case 'ack':
+      case 'rows':
+      case 'rowIndex':
       case 'error':
         // Replies; they reach `request`, not this handler, unless they arrive unasked.
         return undefined;
@@ -101,6 +120,8 @@ class CaptureEditorApp {
     const scrollTop = this.restoreScrollTop ?? document.scrollingElement?.scrollTop ?? 0;
     const reanalyze = (): void => this.reanalyze();
     this.progressView = undefined;
+    this.tablesView?.dispose();
+    this.tablesView = undefined;
     let content: HTMLElement;
     switch (state.status) {
       case 'running':
@@ -110,6 +131,7 @@ class CaptureEditorApp {
         break;
       case 'done':
         content = renderAnalysis(s, state.analysis);
+        content.append(this.createTables(s, state).element);
         break;
       case 'failed':
         content = renderFailure(s, state.error, reanalyze);
@@ -120,11 +142,44 @@ class CaptureEditorApp {
     const banner = this.fileChanged && state.status !== 'running' ? renderChangedBanner(s, reanalyze) : undefined;
     this.root.replaceChildren(...(banner ? [banner] : []), content);
     this.root.setAttribute('aria-busy', String(state.status === 'running'));
+    // createTables set it above; TypeScript still narrows the field to undefined here.
+    const tables = this.tablesView as TablesView | undefined;
+    if (tables && this.pendingReveal) {
+      tables.reveal(this.pendingReveal);
+      this.pendingReveal = undefined;
+    }
     if (state.status !== 'running') {
       // Restore the persisted position once, after the first real content; later renders keep the current one.
       this.restoreScrollTop = undefined;
       if (document.scrollingElement) document.scrollingElement.scrollTop = scrollTop;
     }
+  }
+
+  private createTables(s: LocalizedStrings, state: Extract<AnalysisStateDto, { status: 'done' }>): TablesView {
+    // Sort and filter carry over to a new analysis; a selection names rows of the old one only.
+    if (this.tablesAnalysisId !== state.analysisId) {
+      const { selection: _dropped, ...views } = this.tablesState;
+      this.tablesState = views;
+      this.tablesAnalysisId = state.analysisId;
+      this.persist();
+    }
+    this.tablesView = new TablesView({
+      strings: s,
+      channel: this.channel,
+      analysisId: state.analysisId,
+      connectionCount: state.analysis.connectionCount,
+      findingCount: state.analysis.findingCount,
+      initial: this.tablesState,
+      onStateChange: (tables) => {
+        this.tablesState = tables;
+        this.persist();
+      },
+    });
+    return this.tablesView;
+  }
+
+  private persist(): void {
+    this.api.setState({ scrollTop: document.scrollingElement?.scrollTop ?? 0, tables: this.tablesState, ...(this.tablesAnalysisId !== undefined ? { analysisId: this.tablesAnalysisId } : {}) });
   }
 
   private reanalyze(): void {
@@ -145,7 +200,7 @@ class CaptureEditorApp {
         scheduled = true;
         requestAnimationFrame(() => {
           scheduled = false;
-          this.api.setState({ scrollTop: document.scrollingElement?.scrollTop ?? 0 });
+          this.persist();
         });
       },
       { passive: true },

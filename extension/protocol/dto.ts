@@ -84,6 +84,93 @@ export interface CaptureAnalysisDto {
   decode: DecodeSummaryDto;
   connectionCount: number;
   findingCount: number;
+  /** Findings by severity, for badges. */
+  findingsBySeverity: Record<SeverityDto, number>;
+}
+
+//#endregion
+
+//#region tables
+
+/** Severity is how bad a finding is: error breaks something, warning costs time, info is worth knowing. */
+export type SeverityDto = 'error' | 'warning' | 'info';
+
+/**
+ * ConnectionRowDto is one row of the connections table: one TCP connection (Wireshark tcp.stream).
+ * Bytes are payload bytes as sent, retransmissions included.
+ */
+export interface ConnectionRowDto {
+  /** Connection id, equal to Wireshark's tcp.stream; findings refer to it. */
+  id: number;
+  /** "ip:port" of the client and the server ("[v6]:port" for IPv6). */
+  client: string;
+  server: string;
+  /** Application protocol: 'http/1.1', 'h2c', 'tls', 'unknown', ... */
+  protocol: string;
+  requests: number;
+  durationMs: number;
+  /** Zeek conn_state (SF, REJ, RSTO, ...). */
+  connState: string;
+  bytesUp: number;
+  bytesDown: number;
+  retransmissions: number;
+  /** Distinct finding codes on the connection, sorted. */
+  findingCodes: string[];
+  findingCount: number;
+  /** The worst severity of the connection's findings, if any. */
+  worstSeverity?: SeverityDto;
+}
+
+/** FindingDto is one finding with its evidence and the catalog text that explains it. */
+export interface FindingDto {
+  /** Position in the analysis' findings (time order); stable for one analysis. */
+  index: number;
+  code: string;
+  severity: SeverityDto;
+  title: string;
+  message: string;
+  connection: number;
+  transaction?: number;
+  frames: number[];
+  /** Start time as decimal epoch seconds with the capture's precision ("1320279566.452687"). */
+  startEpochText: string;
+  delayMs?: number;
+  explanation: string;
+  advice: string;
+  /** Anchor in docs/findings.md (no '#'). */
+  docAnchor: string;
+}
+
+/** TableId names a table the webview pages through. */
+export type TableId = 'connections' | 'findings';
+
+/** ConnectionColumn is a sortable column of the connections table. */
+export type ConnectionColumn = 'id' | 'client' | 'server' | 'protocol' | 'requests' | 'durationMs' | 'connState' | 'bytesUp' | 'bytesDown' | 'retransmissions' | 'findingCount';
+
+/** FindingColumn is a sortable column of the findings table. */
+export type FindingColumn = 'index' | 'severity' | 'code' | 'connection' | 'delayMs';
+
+/** SortSpec orders a table by one column; ties keep the table's natural order. */
+export interface SortSpec {
+  column: string;
+  descending: boolean;
+}
+
+/** RowsPageDto is one page of a sorted, filtered table. `total` counts rows after filtering. */
+export type RowsPageDto =
+  | { table: 'connections'; start: number; total: number; rows: ConnectionRowDto[] }
+  | { table: 'findings'; start: number; total: number; rows: FindingDto[] };
+
+/** AnalysisTablesDto holds every row of every table; it stays on the host, which serves pages of it. */
+export interface AnalysisTablesDto {
+  connections: ConnectionRowDto[];
+  findings: FindingDto[];
+}
+
+/** RevealTarget is a selection: a connection, and optionally the finding (by index) that led to it. */
+export interface RevealTarget {
+  connection: number;
+  finding?: number;
 }
 
 //#endregion
@@ -122,7 +209,8 @@ export interface AnalysisErrorDto {
 /** AnalysisStateDto is where one document's analysis stands. */
 export type AnalysisStateDto =
   | { status: 'running'; doneBytes: number; totalBytes: number }
-  | { status: 'done'; analysis: CaptureAnalysisDto }
+  /** `analysisId` distinguishes one analysis of the document from the next, so the webview drops stale pages. */
+  | { status: 'done'; analysis: CaptureAnalysisDto; analysisId: number }
   | { status: 'failed'; error: AnalysisErrorDto };
 
 //#endregion
@@ -179,6 +267,39 @@ export const STRING_KEYS = [
   'fileChangedOnDisk',
   'hostNotResponding',
   'protocolMismatch',
+  'colStream',
+  'colClient',
+  'colServer',
+  'colProtocol',
+  'colRequests',
+  'colDurationMs',
+  'colState',
+  'colBytesUp',
+  'colBytesDown',
+  'colRetransmissions',
+  'colFindings',
+  'colSeverity',
+  'colCode',
+  'colConnection',
+  'colDelayMs',
+  'filterConnections',
+  'filterFindings',
+  'noFindings',
+  'noConnections',
+  'noMatches',
+  'loadingRows',
+  'severityError',
+  'severityWarning',
+  'severityInfo',
+  'findingExplanation',
+  'findingAdvice',
+  'findingFrames',
+  'findingStart',
+  'findingTransaction',
+  'findingConnection',
+  'sortBy',
+  'rowsShown',
+  'clearFilter',
 ] as const;
 
 /** StringKey names one localized string. */

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The typed contract between the extension host, the webview and the analysis worker.
 // Imports nothing but dto.ts: the host (Node), the webview (browser) and the worker all compile it.
-import type { AnalysisErrorDto, AnalysisStateDto, CaptureAnalysisDto, LocalizedStrings } from './dto.js';
+import type { AnalysisErrorDto, AnalysisStateDto, AnalysisTablesDto, CaptureAnalysisDto, LocalizedStrings, RevealTarget, RowsPageDto, SortSpec, TableId } from './dto.js';
 
 /** PROTOCOL_VERSION is bumped on any incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 //#region envelope
 
@@ -30,9 +30,10 @@ export interface Envelope<T> {
  * - `noReply`: the receiver's handler gave no answer to a request;
  * - `unexpectedReply`: the answer had the wrong `type`;
  * - `handlerFailed`: the receiver's handler threw;
+ * - `notReady`: the receiver cannot answer yet (rows asked for before an analysis finished);
  * - `timeout`: no answer in time; `disposed`: the channel closed first.
  */
-export type ChannelErrorCode = 'unknownMessage' | 'badMessage' | 'noReply' | 'unexpectedReply' | 'handlerFailed' | 'timeout' | 'disposed';
+export type ChannelErrorCode = 'unknownMessage' | 'badMessage' | 'noReply' | 'unexpectedReply' | 'handlerFailed' | 'notReady' | 'timeout' | 'disposed';
 
 /** ErrorCode is any code an `error` reply can carry. */
 export type ErrorCode = ChannelErrorCode | AnalysisErrorDto['code'];
@@ -57,11 +58,18 @@ export interface ErrorBody {
  * - `analysisState`: event, sent when an analysis starts, finishes or fails.
  * - `analysisProgress`: event, at most one every ~200 ms while an analysis runs.
  * - `fileChanged`: event, sent when the file changed on disk after it was analysed.
+ * - `rows`: reply to `getRows`; `analysisId` names the analysis the page was cut from.
+ * - `rowIndex`: reply to `locateRow`; -1 when the row is not in the sorted, filtered view.
+ * - `reveal`: event, sent when a command (revealFinding) asks the editor to select something;
+ *   a reveal asked for before `ready` travels in `init` instead.
  * - `error`: reply to a request that failed.
  */
 export type ToWebview =
-  | { type: 'init'; protocolVersion: number; strings: LocalizedStrings; state: AnalysisStateDto; fileChanged: boolean }
+  | { type: 'init'; protocolVersion: number; strings: LocalizedStrings; state: AnalysisStateDto; fileChanged: boolean; reveal?: RevealTarget }
   | { type: 'ack' }
+  | { type: 'rows'; analysisId: number; page: RowsPageDto }
+  | { type: 'rowIndex'; analysisId: number; index: number }
+  | { type: 'reveal'; target: RevealTarget }
   | { type: 'analysisState'; state: AnalysisStateDto }
   | { type: 'analysisProgress'; doneBytes: number; totalBytes: number }
   | { type: 'fileChanged' }
@@ -75,9 +83,33 @@ export type ToWebview =
  * FromWebview is every message a capture editor webview sends to the host.
  * - `ready`: request, sent once the webview script has loaded; answered by `init`.
  * - `reanalyze`: request, sent when the user asks to analyse the file again; answered by `ack`.
+ * - `getRows`: request, sent when a table needs rows it has not cached; answered by `rows`
+ *   (or `error` while no analysis is done). The host sorts and filters its cached rows.
+ * - `locateRow`: request, sent to scroll a table to one row (a connection picked from a finding);
+ *   answered by `rowIndex`. `id` is the connection id or the finding index.
+ * - `select`: event, sent when the user selects a connection or finding (the host remembers it).
  * - `error`: reply to a host request that failed (the host sends none yet; kept for symmetry).
  */
-export type FromWebview = { type: 'ready' } | { type: 'reanalyze' } | ErrorBody;
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'reanalyze' }
+  | ({ type: 'getRows' } & RowsQuery)
+  | { type: 'locateRow'; table: TableId; id: number; sort?: SortSpec; filter?: string }
+  | { type: 'select'; target: RevealTarget }
+  | ErrorBody;
+
+/** RowsQuery asks for `count` rows from `start` of a table after filtering and sorting. */
+export interface RowsQuery {
+  table: TableId;
+  start: number;
+  count: number;
+  sort?: SortSpec;
+  /** Case-insensitive substring; empty or absent keeps every row. */
+  filter?: string;
+}
+
+/** MAX_PAGE_ROWS bounds one `getRows` answer, whatever `count` asks for. */
+export const MAX_PAGE_ROWS = 500;
 
 //#endregion
 
@@ -115,7 +147,7 @@ export type ToWorker = AnalyzeRequest | ErrorBody;
  */
 export type FromWorker =
   | { type: 'progress'; doneBytes: number; totalBytes: number }
-  | { type: 'analysisResult'; analysis: CaptureAnalysisDto; textReport?: string }
+  | { type: 'analysisResult'; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; textReport?: string }
   | ErrorBody;
 
 //#endregion

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalysisStateDto } from '../../protocol/dto.js';
+import { AnalysisTables } from '../tables/analysisTables.js';
 import { runAnalysis } from '../worker/analysisClient.js';
 import { DisposableStore } from '../util/dispose.js';
 
@@ -29,11 +30,14 @@ export class CaptureDocument implements vscode.CustomDocument {
   private readonly stateEmitter = this.store.add(new vscode.EventEmitter<AnalysisStateDto>());
   private readonly progressEmitter = this.store.add(new vscode.EventEmitter<{ doneBytes: number; totalBytes: number }>());
   private readonly changedOnDiskEmitter = this.store.add(new vscode.EventEmitter<void>());
+  private readonly disposeEmitter = this.store.add(new vscode.EventEmitter<void>());
   private currentState: AnalysisStateDto = { status: 'running', doneBytes: 0, totalBytes: 0 };
   private run: AbortController | undefined;
   private changedOnDisk = false;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private offeringReanalyze = false;
+  private currentTables: AnalysisTables | undefined;
+  private analysisCount = 0;
 
   /** Fires when an analysis starts, finishes or fails. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -41,6 +45,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   readonly onDidProgress = this.progressEmitter.event;
   /** Fires when the file changed on disk after the current analysis started. */
   readonly onDidChangeOnDisk = this.changedOnDiskEmitter.event;
+  /** Fires once, when VS Code disposes the document (its last editor closed). */
+  readonly onDidDispose = this.disposeEmitter.event;
 
   /** fileName is the base name shown to the user. */
   readonly fileName: string;
@@ -55,6 +61,11 @@ export class CaptureDocument implements vscode.CustomDocument {
 
   get state(): AnalysisStateDto {
     return this.currentState;
+  }
+
+  /** tables holds every row of the current analysis; undefined unless the state is 'done'. */
+  get tables(): AnalysisTables | undefined {
+    return this.currentState.status === 'done' ? this.currentTables : undefined;
   }
 
   get fileChanged(): boolean {
@@ -93,7 +104,8 @@ export class CaptureDocument implements vscode.CustomDocument {
       if (this.run !== run || this.store.isDisposed) return;
       this.run = undefined;
       if (outcome.ok) {
-        this.setState({ status: 'done', analysis: outcome.analysis });
+        this.currentTables = new AnalysisTables(outcome.tables);
+        this.setState({ status: 'done', analysis: outcome.analysis, analysisId: ++this.analysisCount });
       } else {
         if (outcome.error.code !== 'cancelled') this.context.log.warn(`analysis failed: ${outcome.error.fileName}: ${outcome.error.reason}`);
         this.setState({ status: 'failed', error: outcome.error });
@@ -112,11 +124,14 @@ export class CaptureDocument implements vscode.CustomDocument {
   dispose(): void {
     this.run?.abort();
     this.run = undefined;
+    this.currentTables = undefined;
     if (this.changeTimer !== undefined) clearTimeout(this.changeTimer);
+    this.disposeEmitter.fire();
     this.store.dispose();
   }
 
   private setState(state: AnalysisStateDto): void {
+    if (state.status !== 'done') this.currentTables = undefined;
     this.currentState = state;
     this.stateEmitter.fire(state);
   }

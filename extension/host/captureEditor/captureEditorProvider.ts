@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 import * as vscode from 'vscode';
-import { assertNever, MessageChannel } from '../../protocol/channel.js';
+import { assertNever, MessageChannel, ProtocolError } from '../../protocol/channel.js';
+import type { RevealTarget } from '../../protocol/dto.js';
 import { PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../../protocol/messages.js';
+import { CaptureDiagnostics } from '../diagnostics/captureDiagnostics.js';
+import { resolveReveal, type RevealRequest } from '../tables/analysisTables.js';
 import { DisposableStore } from '../util/dispose.js';
 import { CaptureDocument } from './captureDocument.js';
 import { localizedStrings } from './localizedStrings.js';
@@ -19,8 +22,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   /** register registers the provider and its commands; dispose the result to unregister. */
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
-    const provider = new CaptureEditorProvider(context, log);
     const store = new DisposableStore();
+    const diagnostics = store.add(new CaptureDiagnostics(context.extensionUri));
+    const provider = new CaptureEditorProvider(context, log, diagnostics);
     store.add(
       vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
         supportsMultipleEditorsPerDocument: true,
@@ -32,6 +36,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
         provider.activeDocument?.analyze();
       }),
     );
+    store.add(vscode.commands.registerCommand('pcapHttpInspector.captureEditor.revealFinding', (arg?: unknown) => provider.revealFinding(arg)));
     return store;
   }
 
@@ -41,11 +46,47 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   private activePanel: { panel: vscode.WebviewPanel; document: CaptureDocument } | undefined;
+  /** Open documents by URI string, with their editors and a reveal waiting for an editor to be ready. */
+  private readonly documents = new Map<string, DocumentEntry>();
 
   private constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
+    private readonly diagnostics: CaptureDiagnostics,
   ) {}
+
+  /**
+   * revealFinding selects a finding's connection in the capture editor, opening the editor if needed.
+   * Argument: `{uri, finding?, connection?}` (uri as vscode.Uri or string); without a uri, the
+   * active capture editor. `finding` is the finding's index in the analysis; `connection` alone selects
+   * the connection.
+   */
+  async revealFinding(arg: unknown): Promise<void> {
+    const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { uri?: unknown; finding?: unknown; connection?: unknown };
+    const uri = a.uri instanceof vscode.Uri ? a.uri : typeof a.uri === 'string' ? vscode.Uri.parse(a.uri) : this.activeDocument?.uri;
+    const request: RevealRequest = {
+      ...(isIndex(a.finding) ? { finding: a.finding } : {}),
+      ...(isIndex(a.connection) ? { connection: a.connection } : {}),
+    };
+    if (!uri || (request.finding === undefined && request.connection === undefined)) return;
+    const entry = this.documents.get(uri.toString());
+    const tables = entry?.document.tables;
+    const ready = entry ? [...entry.editors].filter((e) => e.isReady()) : [];
+    if (tables && ready.length > 0) {
+      const target = resolveReveal(request, tables);
+      if (!target) return;
+      for (const editor of ready) editor.reveal(target);
+      ready[0]?.panel.reveal(undefined, false);
+      return;
+    }
+    // No editor can take it yet (not open, hidden, or still analysing): the next `init` or the end of the analysis delivers it.
+    if (entry) entry.pendingReveal = request;
+    else this.pendingByUri.set(uri.toString(), request);
+    await CaptureEditorProvider.openWith(uri);
+  }
+
+  /** Reveals asked for before the document was opened. */
+  private readonly pendingByUri = new Map<string, RevealRequest>();
 
   /** activeDocument is the document of the capture editor that has focus, if any. */
   get activeDocument(): CaptureDocument | undefined {
@@ -56,6 +97,15 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const document = new CaptureDocument(uri, {
       workerPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath,
       log: this.log,
+    });
+    const key = uri.toString();
+    const entry: DocumentEntry = { document, editors: new Set<EditorHandle>(), pendingReveal: this.pendingByUri.get(key) };
+    this.pendingByUri.delete(key);
+    this.documents.set(key, entry);
+    const tracking = this.diagnostics.track(document);
+    document.onDidDispose(() => {
+      tracking.dispose();
+      if (this.documents.get(key)?.document === document) this.documents.delete(key);
     });
     document.analyze();
     return document;
@@ -68,16 +118,52 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
 
     // Events go out only after the webview said `ready`; until then `init` carries the state.
     let ready = false;
+    const entry = this.documents.get(document.uri.toString());
+    /** A pending reveal is handed to the first ready editor once the analysis is done (it needs the rows). */
+    const takeReveal = (): RevealTarget | undefined => {
+      const tables = document.tables;
+      if (!entry?.pendingReveal || !tables) return undefined;
+      const request = entry.pendingReveal;
+      entry.pendingReveal = undefined;
+      return resolveReveal(request, tables);
+    };
+    const doneTables = () => {
+      const state = document.state;
+      const tables = document.tables;
+      if (state.status !== 'done' || !tables) throw new ProtocolError('notReady', 'no analysis result yet');
+      return { tables, analysisId: state.analysisId };
+    };
+    const handle: EditorHandle = {
+      panel,
+      isReady: () => ready,
+      reveal: (target) => channel.sendEvent({ type: 'reveal', target }),
+    };
+    entry?.editors.add(handle);
+    store.add({ dispose: () => entry?.editors.delete(handle) });
     const channel = new MessageChannel<ToWebview, FromWebview>({
       post: (envelope) => panel.webview.postMessage(envelope),
       handle: (body): ToWebview | undefined => {
         switch (body.type) {
-          case 'ready':
+          case 'ready': {
             ready = true;
-            return { type: 'init', protocolVersion: PROTOCOL_VERSION, strings: localizedStrings(), state: document.state, fileChanged: document.fileChanged };
+            const reveal = takeReveal();
+            return { type: 'init', protocolVersion: PROTOCOL_VERSION, strings: localizedStrings(), state: document.state, fileChanged: document.fileChanged, ...(reveal ? { reveal } : {}) };
+          }
           case 'reanalyze':
             document.analyze();
             return { type: 'ack' };
+          case 'getRows': {
+            const { tables, analysisId } = doneTables();
+            const { type: _type, ...query } = body;
+            return { type: 'rows', analysisId, page: tables.getRows(query) };
+          }
+          case 'locateRow': {
+            const { tables, analysisId } = doneTables();
+            return { type: 'rowIndex', analysisId, index: tables.locateRow(body.table, body.id, body.sort, body.filter) };
+          }
+          case 'select':
+            if (entry) entry.selection = body.target;
+            return undefined;
           case 'error':
             return undefined;
           default:
@@ -88,7 +174,14 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     });
     store.add({ dispose: () => channel.dispose() });
     store.add(panel.webview.onDidReceiveMessage((raw: unknown) => void channel.handleMessage(raw)));
-    store.add(document.onDidChangeState((state) => ready && channel.sendEvent({ type: 'analysisState', state })));
+    store.add(
+      document.onDidChangeState((state) => {
+        if (!ready) return;
+        channel.sendEvent({ type: 'analysisState', state });
+        const reveal = takeReveal();
+        if (reveal) channel.sendEvent({ type: 'reveal', target: reveal });
+      }),
+    );
     store.add(document.onDidProgress(({ doneBytes, totalBytes }) => ready && channel.sendEvent({ type: 'analysisProgress', doneBytes, totalBytes })));
     store.add(document.onDidChangeOnDisk(() => ready && channel.sendEvent({ type: 'fileChanged' })));
 
@@ -107,4 +200,24 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       }),
     );
   }
+}
+
+/** EditorHandle is what revealFinding needs of one open capture editor. */
+interface EditorHandle {
+  panel: vscode.WebviewPanel;
+  isReady(): boolean;
+  reveal(target: RevealTarget): void;
+}
+
+/** DocumentEntry is one open capture with its editors, the user's last selection and a reveal waiting for an editor. */
+interface DocumentEntry {
+  document: CaptureDocument;
+  editors: Set<EditorHandle>;
+  pendingReveal?: RevealRequest | undefined;
+  /** What the user last selected in any editor of the document (reported by `select`). */
+  selection?: RevealTarget;
+}
+
+function isIndex(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

@@ -2,11 +2,11 @@
 // Host side of the analysis worker. Free of `vscode` so it can be exercised from plain Node.
 import { Worker } from 'node:worker_threads';
 import { MessageChannel, ProtocolError, assertNever } from '../../protocol/channel.js';
-import type { AnalysisErrorDto, CaptureAnalysisDto } from '../../protocol/dto.js';
+import type { AnalysisErrorDto, AnalysisTablesDto, CaptureAnalysisDto } from '../../protocol/dto.js';
 import type { FromWorker, ToWorker } from '../../protocol/messages.js';
 
 /** AnalysisOutcome is how one analysis ended; `runAnalysis` never rejects. */
-export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; textReport?: string } | { ok: false; error: AnalysisErrorDto };
+export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; textReport?: string } | { ok: false; error: AnalysisErrorDto };
 
 /** RunAnalysisOptions describe one analysis run. */
 export interface RunAnalysisOptions {
@@ -83,7 +83,7 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
     channel
       .request({ type: 'analyze', filePath: options.filePath, fileName, includeTextReport: options.includeTextReport ?? false }, 'analysisResult')
       .then(
-        (reply) => finish(reply.textReport !== undefined ? { ok: true, analysis: reply.analysis, textReport: reply.textReport } : { ok: true, analysis: reply.analysis }),
+        (reply) => finish({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.textReport !== undefined ? { textReport: reply.textReport } : {}) }),
         (e: unknown) => {
           if (e instanceof ProtocolError && e.analysisError) finish({ ok: false, error: e.analysisError });
           else if (e instanceof ProtocolError && e.code === 'disposed') finish(fail('cancelled', 'analysis cancelled'));

@@ -8,7 +8,7 @@ import { FileSource } from '../../core/capture/byteSource.js';
 import { renderText } from '../../core/render/text.js';
 import { assertNever, MessageChannel, ProtocolError } from '../../protocol/channel.js';
 import type { AnalyzeRequest, FromWorker, ToWorker } from '../../protocol/messages.js';
-import { toAnalysisDto } from './analysisDto.js';
+import { toAnalysisDto, toTablesDto } from './analysisDto.js';
 import { describeAnalysisError, toAnalysisError } from './analysisErrors.js';
 
 /** Packets between progress checks; the time throttle below decides whether one is posted. */
@@ -36,7 +36,7 @@ function analyze(request: AnalyzeRequest, channel: MessageChannel<FromWorker, To
     channel.sendEvent({ type: 'progress', doneBytes: 0, totalBytes: source.size });
     const analysis = analyzeCapture(source, { fileName, onProgress, progressEvery: PROGRESS_CHECK_PACKETS });
     channel.sendEvent({ type: 'progress', doneBytes: source.size, totalBytes: source.size });
-    const reply: FromWorker = { type: 'analysisResult', analysis: toAnalysisDto(analysis, fileName, source.size) };
+    const reply: FromWorker = { type: 'analysisResult', analysis: toAnalysisDto(analysis, fileName, source.size), tables: toTablesDto(analysis) };
     if (request.includeTextReport) reply.textReport = renderText(analysis);
     return reply;
   } catch (e) {

@@ -54,6 +54,11 @@ function hostHandler(body: FromWebview): ToWebview | undefined {
       return { type: 'init', protocolVersion: 1, strings: {} as never, state: { status: 'running', doneBytes: 0, totalBytes: 10 }, fileChanged: false };
     case 'reanalyze':
       return { type: 'ack' };
+    case 'getRows':
+      return { type: 'rows', analysisId: 1, page: { table: 'findings', start: body.start, total: 0, rows: [] } };
+    case 'locateRow':
+      return { type: 'rowIndex', analysisId: 1, index: -1 };
+    case 'select':
     case 'error':
       return undefined;
     default:
