@@ -105,3 +105,50 @@ describe('findings on fixtures', () => {
     expect(findings('http/keepalive-get.pcap')).toEqual([]);
   });
 });
+
+describe('findings fixtures (fixtures/findings) and their controls', () => {
+  it.each([
+    { name: 'connection-not-reused', want: { code: 'connection-not-reused', count: 5 } },
+    { name: 'time-wait-churn', want: { code: 'time-wait-churn', count: 150 } },
+    { name: 'idle-close-race', want: { code: 'idle-close-race', frames: [8, 10, 11] } },
+    { name: 'keep-alive-hang', want: { code: 'keep-alive-hang', frames: [4, 6] } },
+  ])('$name fires with its evidence', ({ name, want }) => {
+    const fs = findings(`findings/${name}.pcap`);
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject(want);
+  });
+
+  it('keep-alive-hang: the silent wait is the 3 s curl timeout', () => {
+    const [f] = findings('findings/keep-alive-hang.pcap');
+    expect(f!.delayMs).toBeGreaterThan(2900);
+    expect(f!.delayMs).toBeLessThan(3100);
+  });
+
+  it('tcp-hol-blocking: the data after the one lost segment waited for its fast retransmission', () => {
+    const fs = findings('findings/tcp-hol.pcap');
+    expect(codes(fs).sort()).toEqual(['retransmission', 'tcp-hol-blocking']);
+    const hol = fs.find((f) => f.code === 'tcp-hol-blocking')!;
+    expect(hol.frames[1]).toBe(80);
+    expect(hol.delayMs).toBeGreaterThan(10);
+    expect(hol.delayMs).toBeLessThan(20);
+  });
+
+  it('hop-by-hop-header-forwarded: each forwarded request once, with both legs as evidence', () => {
+    const fs = findings('findings/hop-by-hop-forwarded.pcap');
+    expect(fs.map((f) => [f.code, f.frames])).toEqual([
+      ['hop-by-hop-header-forwarded', [4, 9]],
+      ['hop-by-hop-header-forwarded', [19, 20]],
+    ]);
+  });
+
+  it('reset-with-unread-data control: a graceful close (FIN, drain) is not reported as a reset', () => {
+    expect(codes(findings('findings/graceful-close-control.pcap'))).not.toContain('reset-with-unread-data');
+  });
+
+  it.each(['connection-reused-control', 'time-wait-churn-control', 'idle-close-race-control', 'keep-alive-hang-control', 'tcp-hol-control', 'slow-handshake-control', 'hop-by-hop-control'])(
+    'control %s: no findings',
+    (name) => {
+      expect(findings(`findings/${name}.pcap`)).toEqual([]);
+    },
+  );
+});

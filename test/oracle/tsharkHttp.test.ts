@@ -230,6 +230,12 @@ const KNOWN: Known[] = [
     why: 'the HEAD response announces Content-Length: 18000 and has no body (RFC 9112 §6.3 rule 1): tshark waits for that body, so it shows neither that response nor the next',
   },
   {
+    file: 'graceful-close-control.pcap',
+    tshark: ['s0 > GET /next.txt @4 -> 28'],
+    ours: ['s0 > GET /next.txt @4 -> -'],
+    why: `${PIPELINE}; the server answered only the first request (Connection: close) and closed`,
+  },
+  {
     file: 'pipeline-get-post-get.pcap',
     tshark: ['s0 > GET /img/logo.svg @4 -> 6', 's0 < 200 @6 <- -', 's0 < 200 @6 <- -', 's0 < 200 @8 <- -'],
     ours: ['s0 > GET /img/logo.svg @4 -> 8', 's0 < 200 @6 <- 4', 's0 < 200 @6 <- 4', 's0 < 200 @8 <- 4'],
@@ -414,9 +420,25 @@ const order = (a: string, b: string): number => {
 
 const byName = new Map(files.map((f) => [basename(f), f]));
 
+/**
+ * Captures recorded with a tiny snaplen (80 bytes: fixtures/README.md, time-wait-churn): every
+ * request and response head is cut after a few bytes. tshark prints the partial start lines; we
+ * report no message, since the rest of each head was never captured (a gap), and check that here.
+ */
+const SNAPPED: Record<string, string> = {
+  'time-wait-churn.pcap': 'snaplen 80: heads cut after 14 bytes',
+  'time-wait-churn-control.pcap': 'snaplen 80: heads cut after 14 bytes',
+};
+
 describe.skipIf(!tools)(`tshark HTTP oracle over ${files.length} captures`, () => {
   it.concurrent.each(files.map((f) => [basename(f), f]))('%s', async (name, file) => {
-    const { got, want } = await compare(file);
+    const { got, want, connections } = await compare(file);
+    if (SNAPPED[name]) {
+      expect(got).toEqual([]);
+      expect(want.length).toBeGreaterThan(0);
+      expect(connections.every((c) => c.clientToServer.gapBytes > 0)).toBe(true);
+      return;
+    }
     const known = KNOWN.filter((k) => k.file === name);
     expect(without(got, known.flatMap((k) => k.ours ?? [])).sort(order)).toEqual(without(want, known.flatMap((k) => k.tshark ?? [])).sort(order));
   });

@@ -468,20 +468,7 @@ function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, em
  */
 function hopByHop(connections: readonly Connection[], emit: Emit): void {
   const all = connections.flatMap((c) => c.transactions.filter((t) => t.method && t.streamId === undefined).map((t) => ({ c, t })));
-  for (const { c, t } of all) {
-    const names = new Set(t.request.headers.map((h) => h.name.toLowerCase()));
-    if (t.target.startsWith('/') && names.has('proxy-connection')) {
-      emit({
-        code: 'hop-by-hop-header-forwarded',
-        connection: c.id,
-        transaction: t.index,
-        frames: [t.request.timing.firstFrame],
-        startTime: t.request.timing.firstTime,
-        endTime: t.request.timing.lastTime,
-        message: `${t.method} ${t.target} (frame ${t.request.timing.firstFrame}) to the origin server ${endpoint(c.server)} carries Proxy-Connection, a field meant for proxies only.`,
-      });
-    }
-  }
+  const flagged = new Set<HttpTransaction>();
   // Both legs: the same request seen again on another connection shortly after, still carrying
   // hop-by-hop fields of the first hop.
   for (const { c: c1, t: t1 } of all) {
@@ -497,6 +484,7 @@ function hopByHop(connections: readonly Connection[], emit: Emit): void {
       const connectionField = t2.request.headers.find((h) => h.name.toLowerCase() === 'connection');
       const forwardedOptions = connectionField ? t1.requestConnection.filter((tok) => !['close', 'keep-alive'].includes(tok) && t2.requestConnection.includes(tok)) : [];
       if (leaked.length === 0 && forwardedOptions.length === 0) continue;
+      flagged.add(t2);
       emit({
         code: 'hop-by-hop-header-forwarded',
         connection: c2.id,
@@ -507,6 +495,21 @@ function hopByHop(connections: readonly Connection[], emit: Emit): void {
         message: `${t2.method} ${t2.target} was forwarded on stream ${c2.id} (frame ${t2.request.timing.firstFrame}) with hop-by-hop fields from stream ${c1.id} (frame ${t1.request.timing.firstFrame}): ${[...leaked, ...forwardedOptions.map((o) => `Connection: ${o}`)].join(', ')}.`,
       });
       break;
+    }
+  }
+  for (const { c, t } of all) {
+    const names = new Set(t.request.headers.map((h) => h.name.toLowerCase()));
+    // Already reported with the request it was forwarded from.
+    if (t.target.startsWith('/') && names.has('proxy-connection') && !flagged.has(t)) {
+      emit({
+        code: 'hop-by-hop-header-forwarded',
+        connection: c.id,
+        transaction: t.index,
+        frames: [t.request.timing.firstFrame],
+        startTime: t.request.timing.firstTime,
+        endTime: t.request.timing.lastTime,
+        message: `${t.method} ${t.target} (frame ${t.request.timing.firstFrame}) to the origin server ${endpoint(c.server)} carries Proxy-Connection, a field meant for proxies only.`,
+      });
     }
   }
 }
