@@ -503,7 +503,7 @@ export class ConnectionTracker {
         fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, len < fullSize, this.baselineRttMs(conn, fwd, rev));
       }
     } else if (seg.flags & ACK && !(seg.flags & (SYN | FIN | RST))) {
-      rev.nagle.onAck(seg.ack, time, frame, (ack, end) => seqDiff(ack, end) >= 0);
+      rev.nagle.onAck(seg.ack, time, frame);
     }
     if (len > fwd.maxSegment) fwd.maxSegment = len;
   }

@@ -14,6 +14,8 @@
 // Call order: for each segment of the connection, in capture order, `onData` for the sender's data
 // segments (new data only: not retransmissions or keep-alives) and `onAck` for the peer's pure ACKs.
 
+import { seqDiff } from './seq.js';
+
 /** NagleStall is one measured Nagle/delayed-ACK stall: A, the delayed ACK, and the released B. */
 export interface NagleStall {
   firstFrame: number;
@@ -91,8 +93,8 @@ export class NagleDetector {
   }
 
   /** onAck is called for each pure ACK (no data) of the peer. */
-  onAck(ack: number, time: number, frame: number, covers: (ack: number, endSeq: number) => boolean): void {
-    if (this.pending && !this.ack && covers(ack, this.pending.endSeq)) this.ack = { time, frame };
+  onAck(ack: number, time: number, frame: number): void {
+    if (this.pending && !this.ack && seqDiff(ack, this.pending.endSeq) >= 0) this.ack = { time, frame };
   }
 
   /**
