@@ -364,18 +364,10 @@ export function parseClientHello(body: Uint8Array): ParsedHello<ClientHello> {
   const result = { value: hello, problems: problems.list };
   let pos = 34;
   // legacy_session_id<0..32>
-  if (pos >= n) {
-    bad(pos, 'the ClientHello ends before legacy_session_id');
-    return result;
-  }
-  const sidLen = body[pos]!;
-  if (sidLen > 32) bad(pos, `legacy_session_id length ${sidLen} is over 32`);
-  if (pos + 1 + sidLen > n) {
-    bad(pos, `legacy_session_id length ${sidLen} runs past the ClientHello`);
-    return result;
-  }
-  hello.sessionId = toHex(body, pos + 1, pos + 1 + sidLen);
-  pos += 1 + sidLen;
+  const sid = readSessionId(body, pos, 'legacy_session_id', 'ClientHello', bad);
+  if (sid === undefined) return result;
+  hello.sessionId = sid.hex;
+  pos = sid.next;
   // cipher_suites<2..2^16-2>
   if (pos + 2 > n) {
     bad(pos, 'the ClientHello ends before cipher_suites');
@@ -474,18 +466,10 @@ export function parseServerHello(body: Uint8Array): ParsedHello<ServerHello> {
   const oldDraft = (legacyVersion & 0xff00) === 0x7f00 && (legacyVersion & 0xff) < 22;
   let pos = 34;
   if (!oldDraft) {
-    if (pos >= n) {
-      bad(pos, 'the ServerHello ends before legacy_session_id_echo');
-      return result;
-    }
-    const sidLen = body[pos]!;
-    if (sidLen > 32) bad(pos, `legacy_session_id_echo length ${sidLen} is over 32`);
-    if (pos + 1 + sidLen > n) {
-      bad(pos, `legacy_session_id_echo length ${sidLen} runs past the ServerHello`);
-      return result;
-    }
-    hello.sessionId = toHex(body, pos + 1, pos + 1 + sidLen);
-    pos += 1 + sidLen;
+    const sid = readSessionId(body, pos, 'legacy_session_id_echo', 'ServerHello', bad);
+    if (sid === undefined) return result;
+    hello.sessionId = sid.hex;
+    pos = sid.next;
   }
   if (pos + 2 > n) {
     bad(pos, 'the ServerHello ends before cipher_suite');
@@ -784,3 +768,21 @@ function printable(b: Uint8Array, start: number, end: number): string {
 }
 
 //#endregion
+
+/**
+ * readSessionId reads a hello's session id, `opaque legacy_session_id<0..32>` (RFC 8446 §4.1.2):
+ * its hex and the position after it, or undefined (with the problem reported) when it runs past the hello.
+ */
+function readSessionId(body: Uint8Array, pos: number, field: string, hello: string, bad: (at: number, message: string) => void): { hex: string; next: number } | undefined {
+  if (pos >= body.length) {
+    bad(pos, `the ${hello} ends before ${field}`);
+    return undefined;
+  }
+  const length = body[pos]!;
+  if (length > 32) bad(pos, `${field} length ${length} is over 32`);
+  if (pos + 1 + length > body.length) {
+    bad(pos, `${field} length ${length} runs past the ${hello}`);
+    return undefined;
+  }
+  return { hex: toHex(body, pos + 1, pos + 1 + length), next: pos + 1 + length };
+}
