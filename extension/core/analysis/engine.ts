@@ -7,6 +7,7 @@
 
 import type { Connection } from '../flows/connection.js';
 import type { HttpTransaction } from '../http/transaction.js';
+import { formatEndpoint } from '../render/format.js';
 import { DIAGNOSTIC_CODES, type FindingCode } from './diagnosticCodes.js';
 import type { Finding } from './finding.js';
 
@@ -72,7 +73,6 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 let base = 0;
 /** rel turns an exact connection timestamp into seconds since the time base, like every other finding time. */
 const rel = (t: { sec: number; nanos: number }) => t.sec - base + t.nanos / 1e9;
-const endpoint = (e: { ip: string; port: number }) => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
 
 //#region TCP rules
 
@@ -101,7 +101,7 @@ function handshake(c: Connection, emit: Emit): void {
       frames: [c.synFrame ?? c.firstFrame, c.serverToClient.rstFrame ?? c.lastFrame],
       startTime: rel(c.startTime),
       endTime: rel(c.endTime),
-      message: `${endpoint(c.client)} → ${endpoint(c.server)}: the SYN was answered by a RST (port ${c.server.port} refused the connection).`,
+      message: `${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}: the SYN was answered by a RST (port ${c.server.port} refused the connection).`,
     });
   }
   if (c.synCount > 1 && c.synFrame !== undefined) {
@@ -381,7 +381,7 @@ function parallelConnections(connections: readonly Connection[], o: FindingOptio
       startTime: peakAt.t - base,
       endTime: peakAt.t - base,
       count: peak,
-      message: `${first.client.ip} had ${peak} connections open to ${endpoint(first.server)} at once (streams ${peakSet.map((c) => c.id).sort((a, b) => a - b).slice(0, 12).join(', ')}${peakSet.length > 12 ? ', ...' : ''}); more than ${o.maxParallelConnections}.`,
+      message: `${first.client.ip} had ${peak} connections open to ${formatEndpoint(first.server)} at once (streams ${peakSet.map((c) => c.id).sort((a, b) => a - b).slice(0, 12).join(', ')}${peakSet.length > 12 ? ', ...' : ''}); more than ${o.maxParallelConnections}.`,
     });
   }
 }
@@ -420,7 +420,7 @@ function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, em
           endTime: rel(run[run.length - 1]!.endTime),
           delayMs: costMs,
           count: run.length,
-          message: `${first.client.ip} opened ${run.length} connections one after another to ${endpoint(first.server)} (streams ${run.map((c) => c.id).slice(0, 12).join(', ')}${run.length > 12 ? ', ...' : ''}), each after the previous closed; the extra handshakes cost ${ms(costMs)}.`,
+          message: `${first.client.ip} opened ${run.length} connections one after another to ${formatEndpoint(first.server)} (streams ${run.map((c) => c.id).slice(0, 12).join(', ')}${run.length > 12 ? ', ...' : ''}), each after the previous closed; the extra handshakes cost ${ms(costMs)}.`,
         });
       }
       run = [];
@@ -455,7 +455,7 @@ function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, em
         startTime: rel(first.startTime),
         endTime: rel(window[window.length - 1]!.endTime),
         count: window.length,
-        message: `${first.client.ip} opened and closed ${window.length} connections to ${endpoint(first.server)} in ${spanSec.toFixed(1)} s (${(window.length / Math.max(spanSec, 0.001)).toFixed(0)}/s, client ports ${Math.min(...ports)}-${Math.max(...ports)}); each leaves a TIME_WAIT socket on the client for 60 s.`,
+        message: `${first.client.ip} opened and closed ${window.length} connections to ${formatEndpoint(first.server)} in ${spanSec.toFixed(1)} s (${(window.length / Math.max(spanSec, 0.001)).toFixed(0)}/s, client ports ${Math.min(...ports)}-${Math.max(...ports)}); each leaves a TIME_WAIT socket on the client for 60 s.`,
       });
     }
   }
@@ -508,7 +508,7 @@ function hopByHop(connections: readonly Connection[], emit: Emit): void {
         frames: [t.request.timing.firstFrame],
         startTime: t.request.timing.firstTime,
         endTime: t.request.timing.lastTime,
-        message: `${t.method} ${t.target} (frame ${t.request.timing.firstFrame}) to the origin server ${endpoint(c.server)} carries Proxy-Connection, a field meant for proxies only.`,
+        message: `${t.method} ${t.target} (frame ${t.request.timing.firstFrame}) to the origin server ${formatEndpoint(c.server)} carries Proxy-Connection, a field meant for proxies only.`,
       });
     }
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { linkTypeName } from '../capture/linkTypes.js';
-import { formatEpoch, type Timestamp } from '../capture/timestamp.js';
+import { formatDuration, formatEndpoint, formatIsoTime } from './format.js';
+import { formatEpoch } from '../capture/timestamp.js';
 import type { Connection } from '../flows/connection.js';
 import type { HttpTransaction } from '../http/transaction.js';
 import type { CaptureAnalysis } from '../model.js';
@@ -17,7 +18,7 @@ export function renderText(analysis: CaptureAnalysis): string {
   lines.push(`  format      ${c.format}, ${c.linkTypes.map(linkTypeName).join(', ') || 'no interfaces'}`);
   lines.push(`  packets     ${c.packets}, ${c.bytes} bytes` + (c.capturedBytes < c.bytes ? ` (${c.capturedBytes} captured)` : ''));
   if (c.firstTime && c.lastTime) {
-    lines.push(`  first       ${isoTime(c.firstTime, c.timePrecisionDigits)} (${formatEpoch(c.firstTime.sec, c.firstTime.nanos, c.timePrecisionDigits)})`);
+    lines.push(`  first       ${formatIsoTime(c.firstTime, c.timePrecisionDigits)} (${formatEpoch(c.firstTime.sec, c.firstTime.nanos, c.timePrecisionDigits)})`);
     lines.push(`  duration    ${formatDuration(c.firstTime, c.lastTime, c.timePrecisionDigits)} s`);
   }
   lines.push(`  decoded     IPv4 ${d.ipv4}, IPv6 ${d.ipv6}, TCP ${d.tcp}, UDP ${d.udp}, other ${d.other}` + (d.fragments ? `, IP fragments ${d.fragments} (${d.reassembled} datagrams rebuilt)` : ''));
@@ -46,10 +47,6 @@ export function renderText(analysis: CaptureAnalysis): string {
   return lines.join('\n') + '\n';
 }
 
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
-
 function fixed(ms: number | undefined, digits = 1): string {
   return ms === undefined ? '-' : ms.toFixed(digits);
 }
@@ -60,7 +57,7 @@ function connectionLines(c: Connection): string[] {
   const down = c.serverToClient;
   const close = c.closeKind ? `${c.closeKind.toUpperCase()} by ${c.closedFirstBy}` : 'open';
   const head =
-    `  #${c.stream} ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.protocol}  frames ${c.firstFrame}-${c.lastFrame} (${c.packets})` +
+    `  #${c.stream} ${formatEndpoint(c.client)} → ${formatEndpoint(c.server)}  ${c.protocol}  frames ${c.firstFrame}-${c.lastFrame} (${c.packets})` +
     `  ${fixed(c.durationMs)} ms  ${c.connState} ${c.history}  handshake ${c.handshake}` +
     (c.synToSynAckMs !== undefined ? ` (SYN→SYN/ACK ${fixed(c.synToSynAckMs, 3)} ms${c.synCount > 1 ? `, ${c.synCount} SYNs` : ''})` : '') +
     `  ↑${up.payloadBytes} B ↓${down.payloadBytes} B  ${close}`;
@@ -109,21 +106,4 @@ function transactionLine(t: HttpTransaction): string {
     (t.interim.length ? `  interim ${t.interim.map((i) => i.status).join(',')}` : '') +
     (flags.length ? `  (${flags.join(', ')})` : '')
   );
-}
-
-function isoTime(t: Timestamp, digits: number): string {
-  const base = new Date(t.sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
-  const frac = String(t.nanos).padStart(9, '0').slice(0, Math.min(9, digits));
-  return `${base}${frac ? '.' + frac : ''} UTC`;
-}
-
-/** formatDuration subtracts exactly (seconds and nanoseconds apart) so nanosecond captures keep their digits. */
-function formatDuration(a: Timestamp, b: Timestamp, digits: number): string {
-  let sec = b.sec - a.sec;
-  let nanos = b.nanos - a.nanos;
-  if (nanos < 0) {
-    sec -= 1;
-    nanos += 1e9;
-  }
-  return formatEpoch(sec, nanos, digits);
 }

@@ -3,8 +3,9 @@
 import { DIAGNOSTIC_CODES, type CatalogEntry } from '../../core/analysis/diagnosticCodes.js';
 import type { Finding } from '../../core/analysis/finding.js';
 import { linkTypeName } from '../../core/capture/linkTypes.js';
+import { formatDuration, formatEndpoint, formatIsoTime } from '../../core/render/format.js';
 import { formatEpoch, type Timestamp } from '../../core/capture/timestamp.js';
-import type { Connection, Endpoint } from '../../core/flows/connection.js';
+import type { Connection } from '../../core/flows/connection.js';
 import type { CaptureAnalysis } from '../../core/model.js';
 import { relativeTime } from '../../core/render/json.js';
 import type { AnalysisTablesDto, CaptureAnalysisDto, CaptureTimesDto, ConnectionRowDto, FindingDto, SeverityDto } from '../../protocol/dto.js';
@@ -66,8 +67,8 @@ export function toConnectionRow(c: Connection, findings: readonly Finding[]): Co
   const down = c.serverToClient;
   const row: ConnectionRowDto = {
     id: c.id,
-    client: endpointText(c.client),
-    server: endpointText(c.server),
+    client: formatEndpoint(c.client),
+    server: formatEndpoint(c.server),
     protocol: c.protocol,
     requests: c.transactions.length,
     durationMs: c.durationMs,
@@ -104,11 +105,6 @@ export function toFindingDto(f: Finding, index: number, timeBaseSec: number, dig
   return dto;
 }
 
-/** endpointText is "ip:port", with IPv6 addresses in brackets (RFC 3986 §3.2.2) so the port stays readable. */
-export function endpointText(e: Endpoint): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
-
 const SEVERITY_RANK: Record<SeverityDto, number> = { error: 3, warning: 2, info: 1 };
 
 function worstSeverity(findings: readonly Finding[]): SeverityDto | undefined {
@@ -128,27 +124,8 @@ function toTimes(first: Timestamp, last: Timestamp, digits: number): CaptureTime
     first: { sec: first.sec, nanos: first.nanos },
     last: { sec: last.sec, nanos: last.nanos },
     precisionDigits: digits,
-    firstIsoText: isoText(first, digits),
+    firstIsoText: formatIsoTime(first, digits),
     firstEpochText: formatEpoch(first.sec, first.nanos, digits),
-    durationSecondsText: durationText(first, last, digits),
+    durationSecondsText: formatDuration(first, last, digits),
   };
-}
-
-/** isoText renders an exact time as "YYYY-MM-DD hh:mm:ss.fff… UTC", truncated to `digits` like Wireshark. */
-function isoText(t: Timestamp, digits: number): string {
-  const date = new Date(t.sec * 1000);
-  const base = Number.isNaN(date.getTime()) ? formatEpoch(t.sec, 0, 0) : date.toISOString().slice(0, 19).replace('T', ' ');
-  const frac = String(t.nanos).padStart(9, '0').slice(0, Math.max(0, Math.min(9, digits)));
-  return `${base}${frac ? '.' + frac : ''} UTC`;
-}
-
-/** durationText subtracts seconds and nanoseconds apart so nanosecond captures keep every digit. */
-function durationText(a: Timestamp, b: Timestamp, digits: number): string {
-  let sec = b.sec - a.sec;
-  let nanos = b.nanos - a.nanos;
-  if (nanos < 0) {
-    sec -= 1;
-    nanos += 1_000_000_000;
-  }
-  return formatEpoch(sec, nanos, digits);
 }

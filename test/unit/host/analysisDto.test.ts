@@ -9,7 +9,8 @@ import { FileSource } from '../../../extension/core/capture/byteSource.js';
 import type { CaptureAnalysis } from '../../../extension/core/model.js';
 import { relativeTime } from '../../../extension/core/render/json.js';
 import { AnalysisTables, resolveReveal } from '../../../extension/host/tables/analysisTables.js';
-import { endpointText, toAnalysisDto, toTablesDto } from '../../../extension/host/worker/analysisDto.js';
+import { formatEndpoint } from '../../../extension/core/render/format.js';
+import { toAnalysisDto, toTablesDto } from '../../../extension/host/worker/analysisDto.js';
 import { FIXTURES_DIR } from '../../helpers/corpus.js';
 
 function analyze(name: string): CaptureAnalysis {
@@ -36,8 +37,8 @@ describe('toTablesDto', () => {
     const c = analysis.connections[0]!;
     const row = tables.connections[0]!;
     expect(row).toMatchObject({
-      client: endpointText(c.client),
-      server: endpointText(c.server),
+      client: formatEndpoint(c.client),
+      server: formatEndpoint(c.server),
       protocol: c.protocol,
       requests: c.transactions.length,
       durationMs: c.durationMs,
@@ -78,8 +79,8 @@ describe('toTablesDto', () => {
   });
 
   it('brackets IPv6 addresses in endpoints', () => {
-    expect(endpointText({ ip: '2001:db8::1', port: 443 })).toBe('[2001:db8::1]:443');
-    expect(endpointText({ ip: '192.0.2.1', port: 80 })).toBe('192.0.2.1:80');
+    expect(formatEndpoint({ ip: '2001:db8::1', port: 443 })).toBe('[2001:db8::1]:443');
+    expect(formatEndpoint({ ip: '192.0.2.1', port: 80 })).toBe('192.0.2.1:80');
   });
 });
 
