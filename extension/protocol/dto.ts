@@ -161,10 +161,45 @@ export type RowsPageDto =
   | { table: 'connections'; start: number; total: number; rows: ConnectionRowDto[] }
   | { table: 'findings'; start: number; total: number; rows: FindingDto[] };
 
+/**
+ * TransactionRowDto is one HTTP request with its response (HTTP/1.x by order, HTTP/2 by stream id),
+ * with its timings in milliseconds since its connection's first packet.
+ */
+export interface TransactionRowDto {
+  connection: number;
+  /** 0-based order of the request on its connection; findings refer to it. */
+  index: number;
+  /** HTTP/2 stream id. */
+  streamId?: number;
+  method: string;
+  target: string;
+  host?: string;
+  version: string;
+  status?: number;
+  /** Frames of the request's first and last byte, and the response's. */
+  requestFirstFrame: number;
+  requestLastFrame: number;
+  responseFirstFrame?: number;
+  responseLastFrame?: number;
+  /** Request first byte, request last byte, response first byte, response last byte (ms since the connection's first packet). */
+  requestStartMs: number;
+  requestEndMs: number;
+  responseStartMs?: number;
+  responseEndMs?: number;
+  requestBodyBytes: number;
+  responseBodyBytes?: number;
+  /** Both messages complete. */
+  complete: boolean;
+  /** 1-based position in an HTTP/1.1 pipeline run (1 when not pipelined). */
+  pipelinePosition: number;
+}
+
 /** AnalysisTablesDto holds every row of every table; it stays on the host, which serves pages of it. */
 export interface AnalysisTablesDto {
   connections: ConnectionRowDto[];
   findings: FindingDto[];
+  /** Every transaction, in connection order then request order. */
+  transactions: TransactionRowDto[];
 }
 
 /** RevealTarget is a selection: a connection, and optionally the finding (by index) that led to it. */

@@ -5,6 +5,7 @@ import type { RevealTarget } from '../../protocol/dto.js';
 import { PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../../protocol/messages.js';
 import { CaptureDiagnostics } from '../diagnostics/captureDiagnostics.js';
 import { resolveReveal, type RevealRequest } from '../tables/analysisTables.js';
+import { FlowExplorer, type FlowExplorerHost } from '../flowExplorer/flowExplorer.js';
 import { DisposableStore } from '../util/dispose.js';
 import { CaptureDocument } from './captureDocument.js';
 import { localizedStrings } from './localizedStrings.js';
@@ -17,7 +18,7 @@ import { webviewHtml, webviewOptions } from './webviewHtml.js';
  * the current state with `ready` and then follows the document's events. Webviews are not kept
  * alive while hidden (no retainContextWhenHidden): a shown-again webview reloads and asks again.
  */
-export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument> {
+export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvider<CaptureDocument>, FlowExplorerHost {
   private static readonly viewType = 'pcapHttpInspector.captureEditor';
 
   /** register registers the provider and its commands; dispose the result to unregister. */
@@ -25,6 +26,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const store = new DisposableStore();
     const diagnostics = store.add(new CaptureDiagnostics(context.extensionUri));
     const provider = new CaptureEditorProvider(context, log, diagnostics);
+    store.add(provider.currentEmitter);
+    store.add(provider.selectEmitter);
+    store.add(new FlowExplorer(provider));
     store.add(
       vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
         supportsMultipleEditorsPerDocument: true,
@@ -46,6 +50,27 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   private activePanel: { panel: vscode.WebviewPanel; document: CaptureDocument } | undefined;
+  /** The capture the user works on: the last one whose editor had focus, kept while the side bar has it. */
+  private current: CaptureDocument | undefined;
+  private readonly currentEmitter = new vscode.EventEmitter<CaptureDocument | undefined>();
+  readonly onDidChangeCurrentDocument = this.currentEmitter.event;
+  private readonly selectEmitter = new vscode.EventEmitter<{ document: CaptureDocument; target: RevealTarget }>();
+  readonly onDidSelect = this.selectEmitter.event;
+
+  get currentDocument(): CaptureDocument | undefined {
+    return this.current;
+  }
+
+  private setCurrent(document: CaptureDocument | undefined): void {
+    if (this.current === document) return;
+    this.current = document;
+    this.currentEmitter.fire(document);
+  }
+
+  /** reveal selects `target` in the document's editors, opening one if none is ready, keeping focus where it is. */
+  reveal(document: CaptureDocument, target: RevealTarget): Promise<void> {
+    return this.revealFinding({ uri: document.uri, connection: target.connection, ...(target.finding !== undefined ? { finding: target.finding } : {}) }, true);
+  }
   /** Open documents by URI string, with their editors and a reveal waiting for an editor to be ready. */
   private readonly documents = new Map<string, DocumentEntry>();
 
@@ -61,7 +86,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
    * active capture editor. `finding` is the finding's index in the analysis; `connection` alone selects
    * the connection.
    */
-  async revealFinding(arg: unknown): Promise<void> {
+  async revealFinding(arg: unknown, preserveFocus = false): Promise<void> {
     const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { uri?: unknown; finding?: unknown; connection?: unknown };
     const uri = a.uri instanceof vscode.Uri ? a.uri : typeof a.uri === 'string' ? vscode.Uri.parse(a.uri) : this.activeDocument?.uri;
     const request: RevealRequest = {
@@ -76,13 +101,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       const target = resolveReveal(request, tables);
       if (!target) return;
       for (const editor of ready) editor.reveal(target);
-      ready[0]?.panel.reveal(undefined, false);
+      ready[0]?.panel.reveal(undefined, preserveFocus);
       return;
     }
     // No editor can take it yet (not open, hidden, or still analysing): the next `init` or the end of the analysis delivers it.
     if (entry) entry.pendingReveal = request;
     else this.pendingByUri.set(uri.toString(), request);
-    await CaptureEditorProvider.openWith(uri);
+    await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType, { preserveFocus });
   }
 
   /** Reveals asked for before the document was opened. */
@@ -106,6 +131,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     document.onDidDispose(() => {
       tracking.dispose();
       if (this.documents.get(key)?.document === document) this.documents.delete(key);
+      if (this.current === document) this.setCurrent(this.activePanel?.document);
     });
     document.analyze();
     return document;
@@ -163,6 +189,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           }
           case 'select':
             if (entry) entry.selection = body.target;
+            this.selectEmitter.fire({ document, target: body.target });
             return undefined;
           case 'error':
             return undefined;
@@ -186,8 +213,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     store.add(document.onDidChangeOnDisk(() => ready && channel.sendEvent({ type: 'fileChanged' })));
 
     const track = (): void => {
-      if (panel.active) this.activePanel = { panel, document };
-      else if (this.activePanel?.panel === panel) this.activePanel = undefined;
+      if (panel.active) {
+        this.activePanel = { panel, document };
+        this.setCurrent(document);
+      } else if (this.activePanel?.panel === panel) this.activePanel = undefined;
       // A hidden webview is torn down; it says `ready` again when shown.
       if (!panel.visible) ready = false;
     };

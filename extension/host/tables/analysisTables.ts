@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The connections and findings tables of one analysis, kept on the host and served in pages.
-import type { AnalysisTablesDto, ConnectionColumn, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId } from '../../protocol/dto.js';
+import type { AnalysisTablesDto, ConnectionColumn, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId, TransactionRowDto } from '../../protocol/dto.js';
 import { MAX_PAGE_ROWS, type RowsQuery } from '../../protocol/messages.js';
 import { RowTable, type SortValue, type TableSpec } from './rowTable.js';
 
@@ -46,10 +46,13 @@ export const FINDING_TABLE: TableSpec<FindingDto> = {
 export class AnalysisTables {
   readonly connections: RowTable<ConnectionRowDto>;
   readonly findings: RowTable<FindingDto>;
+  /** Every transaction, in connection order then request order (the flow explorer lists them). */
+  readonly transactions: readonly TransactionRowDto[];
 
   constructor(dto: AnalysisTablesDto) {
     this.connections = new RowTable(dto.connections, CONNECTION_TABLE, MAX_PAGE_ROWS);
     this.findings = new RowTable(dto.findings, FINDING_TABLE, MAX_PAGE_ROWS);
+    this.transactions = dto.transactions;
   }
 
   /** getRows answers one page request. */

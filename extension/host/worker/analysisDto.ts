@@ -8,7 +8,8 @@ import { formatEpoch, type Timestamp } from '../../core/capture/timestamp.js';
 import type { Connection } from '../../core/flows/connection.js';
 import type { CaptureAnalysis } from '../../core/model.js';
 import { relativeTime } from '../../core/render/json.js';
-import type { AnalysisTablesDto, CaptureAnalysisDto, CaptureTimesDto, ConnectionRowDto, FindingDto, SeverityDto } from '../../protocol/dto.js';
+import type { HttpTransaction } from '../../core/http/transaction.js';
+import type { AnalysisTablesDto, CaptureAnalysisDto, CaptureTimesDto, ConnectionRowDto, FindingDto, SeverityDto, TransactionRowDto } from '../../protocol/dto.js';
 
 /** toAnalysisDto copies an analysis into the JSON shape the webview renders. */
 export function toAnalysisDto(analysis: CaptureAnalysis, fileName: string, fileSizeBytes: number): CaptureAnalysisDto {
@@ -58,7 +59,44 @@ export function toTablesDto(analysis: CaptureAnalysis): AnalysisTablesDto {
   return {
     connections: analysis.connections.map((c) => toConnectionRow(c, byConnection.get(c.id) ?? [])),
     findings: analysis.findings.map((f, index) => toFindingDto(f, index, analysis.timeBaseSec, digits)),
+    transactions: analysis.connections.flatMap((c) => {
+      // Transaction times count from the time base; the rows count from the connection's first packet.
+      const startSec = c.startTime.sec - analysis.timeBaseSec + c.startTime.nanos / 1e9;
+      return c.transactions.map((t) => toTransactionRow(c.id, t, startSec));
+    }),
   };
+}
+
+/** toTransactionRow is one transaction with its times in ms since `connectionStartSec` (seconds since the time base). */
+export function toTransactionRow(connection: number, t: HttpTransaction, connectionStartSec: number): TransactionRowDto {
+  const ms = (sec: number): number => Math.round((sec - connectionStartSec) * 1e6) / 1e3;
+  const q = t.request.timing;
+  const row: TransactionRowDto = {
+    connection,
+    index: t.index,
+    method: t.method,
+    target: t.target,
+    version: t.version,
+    requestFirstFrame: q.firstFrame,
+    requestLastFrame: q.lastFrame,
+    requestStartMs: ms(q.firstTime),
+    requestEndMs: ms(q.lastTime),
+    requestBodyBytes: t.request.bodyBytes,
+    complete: t.complete,
+    pipelinePosition: t.pipelinePosition,
+  };
+  if (t.streamId !== undefined) row.streamId = t.streamId;
+  if (t.host !== undefined) row.host = t.host;
+  if (t.status !== undefined) row.status = t.status;
+  const r = t.response;
+  if (r) {
+    row.responseFirstFrame = r.timing.firstFrame;
+    row.responseLastFrame = r.timing.lastFrame;
+    row.responseStartMs = ms(r.timing.firstTime);
+    row.responseEndMs = ms(r.timing.lastTime);
+    row.responseBodyBytes = r.bodyBytes;
+  }
+  return row;
 }
 
 /** toConnectionRow is one connections-table row; `findings` are the findings on that connection. */

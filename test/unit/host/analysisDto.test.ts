@@ -53,6 +53,26 @@ describe('toTablesDto', () => {
     expect(row.worstSeverity).toBe(onIt.length ? 'warning' : undefined);
   });
 
+  it('lists every transaction with its frames and its times since the connection began', () => {
+    const analysis = analyze('http/pipelining-hol.pcap');
+    const { transactions } = toTablesDto(analysis);
+    expectJsonOnly(transactions);
+    const all = analysis.connections.flatMap((c) => c.transactions.map((t) => ({ c, t })));
+    expect(transactions).toHaveLength(all.length);
+    expect(all.length).toBeGreaterThan(1);
+    all.forEach(({ c, t }, i) => {
+      const row = transactions[i]!;
+      const startSec = c.startTime.sec - analysis.timeBaseSec + c.startTime.nanos / 1e9;
+      expect(row).toMatchObject({ connection: c.id, index: t.index, method: t.method, target: t.target, requestFirstFrame: t.request.timing.firstFrame, pipelinePosition: t.pipelinePosition });
+      expect(row.requestStartMs).toBeCloseTo((t.request.timing.firstTime - startSec) * 1e3, 3);
+      expect(row.requestStartMs).toBeGreaterThanOrEqual(0);
+      expect(row.responseFirstFrame).toBe(t.response?.timing.firstFrame);
+      if (row.responseStartMs !== undefined) expect(row.responseStartMs).toBeGreaterThanOrEqual(row.requestStartMs);
+    });
+    // A pipeline: some request went out before the previous response began.
+    expect(transactions.some((r) => r.pipelinePosition > 1)).toBe(true);
+  });
+
   it('joins each finding with its catalog entry and renders its start at the capture precision', () => {
     const analysis = analyze('http/nagle-delayed-ack.pcap');
     const { findings } = toTablesDto(analysis);
@@ -102,6 +122,7 @@ describe('AnalysisTables', () => {
     const tables = new AnalysisTables({
       connections: Array.from({ length: 1_200 }, (_, id) => ({ id, client: 'a', server: 'b', protocol: 'unknown', requests: 0, durationMs: 0, connState: 'SF', bytesUp: 0, bytesDown: 0, retransmissions: 0, findingCodes: [], findingCount: 0 })),
       findings: [],
+      transactions: [],
     });
     const page = tables.getRows({ table: 'connections', start: 100, count: 100_000 });
     expect(page.rows).toHaveLength(500);
