@@ -24,8 +24,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   /** register registers the provider and its commands; dispose the result to unregister. */
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
     const store = new DisposableStore();
-    const diagnostics = store.add(new CaptureDiagnostics(context.extensionUri));
-    const provider = new CaptureEditorProvider(context, log, diagnostics);
+    // The diagnostics reveal findings through the provider, which needs them first: bind late.
+    const diagnostics: CaptureDiagnostics = store.add(
+      new CaptureDiagnostics(context.extensionUri, { revealFinding: (uri, finding, onlyIfVisible) => provider.revealFindingIn(uri, finding, onlyIfVisible) }),
+    );
+    const provider: CaptureEditorProvider = new CaptureEditorProvider(context, log, diagnostics);
     store.add(provider.currentEmitter);
     store.add(provider.selectEmitter);
     store.add(new FlowExplorer(provider));
@@ -108,6 +111,23 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     if (entry) entry.pendingReveal = request;
     else this.pendingByUri.set(uri.toString(), request);
     await vscode.commands.executeCommand('vscode.openWith', uri, CaptureEditorProvider.viewType, { preserveFocus });
+  }
+
+  /**
+   * revealFindingIn selects a finding in the capture's editor. With `onlyIfVisible`, only editors
+   * already on screen follow, without taking focus (the findings document's cursor drives them).
+   */
+  revealFindingIn(uri: vscode.Uri, finding: number, onlyIfVisible: boolean): void {
+    if (!onlyIfVisible) {
+      void this.revealFinding({ uri, finding });
+      return;
+    }
+    const entry = this.documents.get(uri.toString());
+    const tables = entry?.document.tables;
+    if (!entry || !tables) return;
+    const target = resolveReveal({ finding }, tables);
+    if (!target) return;
+    for (const editor of entry.editors) if (editor.isReady() && editor.panel.visible) editor.reveal(target);
   }
 
   /** Reveals asked for before the document was opened. */
