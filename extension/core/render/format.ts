@@ -28,3 +28,31 @@ export function formatDuration(a: Timestamp, b: Timestamp, digits: number): stri
   }
   return formatEpoch(sec, nanos, digits);
 }
+
+/**
+ * timestampFromRelative turns a time counted from the analysis base (CaptureAnalysis.timeBaseSec, a
+ * small float exact far below a nanosecond) back into an exact epoch Timestamp.
+ */
+export function timestampFromRelative(baseSec: number, rel: number): Timestamp {
+  const whole = Math.floor(rel);
+  let nanos = Math.round((rel - whole) * 1e9);
+  let sec = baseSec + whole;
+  if (nanos >= 1e9) {
+    sec += 1;
+    nanos -= 1e9;
+  }
+  return { sec, nanos };
+}
+
+/**
+ * formatRfc3339 renders an exact time as an RFC 3339 UTC date-time ("2023-11-14T22:13:20.123456Z"),
+ * truncated to `digits` fractional digits, for HAR and SARIF; a time outside the Date range (a corrupt
+ * pcapng timestamp) is clamped to the epoch so the document stays valid.
+ */
+export function formatRfc3339(t: Timestamp, digits: number): string {
+  const date = new Date(t.sec * 1000);
+  const valid = !Number.isNaN(date.getTime());
+  const base = valid ? date.toISOString().slice(0, 19) : '1970-01-01T00:00:00';
+  const frac = valid ? String(t.nanos).padStart(9, '0').slice(0, Math.max(0, Math.min(9, digits))) : '';
+  return `${base}${frac ? '.' + frac : ''}Z`;
+}

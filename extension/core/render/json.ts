@@ -6,6 +6,7 @@ import type { TlsInfo } from '../tls/tlsSession.js';
 import { DIAGNOSTIC_CODES, type FindingCode } from '../analysis/diagnosticCodes.js';
 import type { Finding } from '../analysis/finding.js';
 import type { CaptureAnalysis } from '../model.js';
+import { timestampFromRelative } from './format.js';
 import { JsonNumberText, stringifyJson } from './jsonWriter.js';
 
 /**
@@ -48,14 +49,8 @@ function ms(v: number | undefined): number | undefined {
  * nanosecond) back into epoch seconds with the capture's precision.
  */
 export function relativeTime(baseSec: number, rel: number, digits: number): JsonNumberText {
-  const whole = Math.floor(rel);
-  let nanos = Math.round((rel - whole) * 1e9);
-  let sec = baseSec + whole;
-  if (nanos >= 1e9) {
-    sec += 1;
-    nanos -= 1e9;
-  }
-  return new JsonNumberText(formatEpoch(sec, nanos, digits));
+  const t = timestampFromRelative(baseSec, rel);
+  return new JsonNumberText(formatEpoch(t.sec, t.nanos, digits));
 }
 
 type RelTime = (rel: number) => JsonNumberText;
