@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, type ToWebview } from '../extension/protocol/messages
 import { el } from './dom.js';
 import { connectToHost, type HostChannel } from './rpc.js';
 import { ProgressView, renderAnalysis, renderChangedBanner, renderFailure, renderFatal } from './views/captureView.js';
+import { ConnectionView } from './views/connectionView.js';
 import { TablesView, type TablesState } from './views/tablesView.js';
 import { vscodeApi, type WebviewApi } from './vscodeApi.js';
 
@@ -105,6 +106,8 @@ class CaptureEditorApp {
       case 'ack':
       case 'rows':
       case 'rowIndex':
+      case 'connection':
+      case 'body':
       case 'error':
         // Replies; they reach `request`, not this handler, unless they arrive unasked.
         return undefined;
@@ -129,10 +132,13 @@ class CaptureEditorApp {
         this.progressView.update(state.doneBytes, state.totalBytes);
         content = this.progressView.element;
         break;
-      case 'done':
+      case 'done': {
         content = renderAnalysis(s, state.analysis);
-        content.append(this.createTables(s, state).element);
+        // Created first: restoring the tables' selection shows its connection at once.
+        const connection = new ConnectionView({ strings: s, channel: this.channel, analysisId: state.analysisId });
+        content.append(this.createTables(s, state, connection).element, connection.element);
         break;
+      }
       case 'failed':
         content = renderFailure(s, state.error, reanalyze);
         break;
@@ -155,7 +161,7 @@ class CaptureEditorApp {
     }
   }
 
-  private createTables(s: LocalizedStrings, state: Extract<AnalysisStateDto, { status: 'done' }>): TablesView {
+  private createTables(s: LocalizedStrings, state: Extract<AnalysisStateDto, { status: 'done' }>, connection: ConnectionView): TablesView {
     // Sort and filter carry over to a new analysis; a selection names rows of the old one only.
     if (this.tablesAnalysisId !== state.analysisId) {
       const { selection: _dropped, ...views } = this.tablesState;
@@ -174,6 +180,7 @@ class CaptureEditorApp {
         this.tablesState = tables;
         this.persist();
       },
+      onSelect: (target, finding) => connection.show(target.connection, finding?.transaction),
     });
     return this.tablesView;
   }

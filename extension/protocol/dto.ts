@@ -192,6 +192,59 @@ export interface TransactionRowDto {
   complete: boolean;
   /** 1-based position in an HTTP/1.1 pipeline run (1 when not pipelined). */
   pipelinePosition: number;
+  reason?: string;
+  responseVersion?: string;
+  /** Header fields as sent (capped, long values cut; see HEADER_LIMITS). */
+  requestHeaders: HeaderDto[];
+  responseHeaders?: HeaderDto[];
+  /** How each body was delimited: 'content-length', 'chunked', 'close-delimited', 'none', 'h2', ... */
+  requestFraming: string;
+  responseFraming?: string;
+  /** Content-Length when declared. */
+  requestExpectedBodyBytes?: number;
+  responseExpectedBodyBytes?: number;
+  /** Where the bodies' payload bytes sit in the capture file, for reading them on demand. */
+  requestBody?: BodyLocationDto;
+  responseBody?: BodyLocationDto;
+}
+
+/** HeaderDto is one header field; `cut` tells that the value was shortened for display. */
+export interface HeaderDto {
+  name: string;
+  value: string;
+  cut?: boolean;
+}
+
+/** HEADER_LIMITS bound what one message's headers may cost in memory and on screen. */
+export const HEADER_LIMITS = { fields: 100, valueChars: 4_096 } as const;
+
+/** BodyLocationDto: file spans of a body's payload bytes, in order; `complete` is false when some bytes could not be located. */
+export interface BodyLocationDto {
+  spans: { fileOffset: number; length: number }[];
+  complete: boolean;
+}
+
+/** BodyDto is a body read back from the capture for display, capped at the user's limit. */
+export interface BodyDto {
+  /** Payload bytes the message carried, and how many of them the capture file holds (located). */
+  totalBytes: number;
+  locatedBytes: number;
+  /** Bytes shown (after decoding), at most the display limit. */
+  shownBytes: number;
+  /** Content-Encoding that was undone ('gzip', 'deflate', 'br'), or the reason it could not be. */
+  decoded?: string;
+  decodeError?: string;
+  /** 'text' when the bytes are UTF-8 without control characters, else a hex dump. */
+  kind: 'text' | 'hex' | 'empty';
+  content: string;
+}
+
+/** ConnectionDetailDto is what the connection view shows: the row, its transactions (capped) and its findings. */
+export interface ConnectionDetailDto {
+  row: ConnectionRowDto;
+  transactions: TransactionRowDto[];
+  transactionsTotal: number;
+  findings: FindingDto[];
 }
 
 /** AnalysisTablesDto holds every row of every table; it stays on the host, which serves pages of it. */
@@ -335,6 +388,34 @@ export const STRING_KEYS = [
   'sortBy',
   'rowsShown',
   'clearFilter',
+  'connectionHeading',
+  'transactionsHeading',
+  'noTransactions',
+  'moreTransactions',
+  'phaseSend',
+  'phaseBlocked',
+  'phaseWait',
+  'phaseReceive',
+  'requestHeading',
+  'responseHeading',
+  'noResponse',
+  'frames',
+  'framing',
+  'bodyBytes',
+  'bodyBytesOfExpected',
+  'showBody',
+  'bodyShown',
+  'bodyNotLocated',
+  'bodyDecoded',
+  'bodyDecodeFailed',
+  'bodyEmpty',
+  'bodyUnavailable',
+  'timingsHeading',
+  'streamId',
+  'pipelinePosition',
+  'findingsOnTransaction',
+  'closeDetail',
+  'headerCut',
 ] as const;
 
 /** StringKey names one localized string. */

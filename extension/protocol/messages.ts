@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The typed contract between the extension host, the webview and the analysis worker.
 // Imports nothing but dto.ts: the host (Node), the webview (browser) and the worker all compile it.
-import type { AnalysisErrorDto, AnalysisStateDto, AnalysisTablesDto, CaptureAnalysisDto, LocalizedStrings, RevealTarget, RowsPageDto, SortSpec, TableId } from './dto.js';
+import type { AnalysisErrorDto, AnalysisStateDto, AnalysisTablesDto, BodyDto, CaptureAnalysisDto, ConnectionDetailDto, LocalizedStrings, RevealTarget, RowsPageDto, SortSpec, TableId } from './dto.js';
 
 /** PROTOCOL_VERSION is bumped on any incompatible change to the messages below. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 //#region envelope
 
@@ -31,9 +31,10 @@ export interface Envelope<T> {
  * - `unexpectedReply`: the answer had the wrong `type`;
  * - `handlerFailed`: the receiver's handler threw;
  * - `notReady`: the receiver cannot answer yet (rows asked for before an analysis finished);
+ * - `notFound`: the request names something the analysis does not have;
  * - `timeout`: no answer in time; `disposed`: the channel closed first.
  */
-export type ChannelErrorCode = 'unknownMessage' | 'badMessage' | 'noReply' | 'unexpectedReply' | 'handlerFailed' | 'notReady' | 'timeout' | 'disposed';
+export type ChannelErrorCode = 'unknownMessage' | 'badMessage' | 'noReply' | 'unexpectedReply' | 'handlerFailed' | 'notReady' | 'notFound' | 'timeout' | 'disposed';
 
 /** ErrorCode is any code an `error` reply can carry. */
 export type ErrorCode = ChannelErrorCode | AnalysisErrorDto['code'];
@@ -69,6 +70,8 @@ export type ToWebview =
   | { type: 'ack' }
   | { type: 'rows'; analysisId: number; page: RowsPageDto }
   | { type: 'rowIndex'; analysisId: number; index: number }
+  | { type: 'connection'; analysisId: number; detail: ConnectionDetailDto | null }
+  | { type: 'body'; analysisId: number; body: BodyDto }
   | { type: 'reveal'; target: RevealTarget }
   | { type: 'analysisState'; state: AnalysisStateDto }
   | { type: 'analysisProgress'; doneBytes: number; totalBytes: number }
@@ -87,6 +90,10 @@ export type ToWebview =
  *   (or `error` while no analysis is done). The host sorts and filters its cached rows.
  * - `locateRow`: request, sent to scroll a table to one row (a connection picked from a finding);
  *   answered by `rowIndex`. `id` is the connection id or the finding index.
+ * - `getConnection`: request, sent when the user opens a connection; answered by `connection`
+ *   (its row, transactions with headers and timings, findings; null for an unknown id).
+ * - `getBody`: request, sent when the user asks to see a body; answered by `body`: the host reads
+ *   it from the capture file by the recorded spans, capped at the display limit setting.
  * - `select`: event, sent when the user selects a connection or finding (the host remembers it).
  * - `error`: reply to a host request that failed (the host sends none yet; kept for symmetry).
  */
@@ -95,8 +102,13 @@ export type FromWebview =
   | { type: 'reanalyze' }
   | ({ type: 'getRows' } & RowsQuery)
   | { type: 'locateRow'; table: TableId; id: number; sort?: SortSpec; filter?: string }
+  | { type: 'getConnection'; connection: number }
+  | { type: 'getBody'; connection: number; transaction: number; side: 'request' | 'response' }
   | { type: 'select'; target: RevealTarget }
   | ErrorBody;
+
+/** MAX_DETAIL_TRANSACTIONS bounds the transactions one `connection` reply carries. */
+export const MAX_DETAIL_TRANSACTIONS = 1_000;
 
 /** RowsQuery asks for `count` rows from `start` of a table after filtering and sorting. */
 export interface RowsQuery {
@@ -126,6 +138,8 @@ export interface AnalyzeRequest {
   includeTextReport?: boolean;
   /** Minimum milliseconds between `progress` events (default 200). */
   progressIntervalMs?: number;
+  /** Finding thresholds that differ from the core's defaults (the user's settings). */
+  findingOptions?: Record<string, number>;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface TablesViewOptions {
   findingCount: number;
   initial: TablesState;
   onStateChange(state: TablesState): void;
+  /** Called when the user (or a reveal) selects a connection or finding. */
+  onSelect?(target: RevealTarget, finding?: FindingDto): void;
 }
 
 /** RowOf is the row type of each table. */
@@ -117,16 +119,17 @@ export class TablesView {
   private onFindingSelected(f: FindingDto): void {
     this.renderDetail(f);
     void this.connections?.reveal(f.connection);
-    this.select({ connection: f.connection, finding: f.index });
+    this.select({ connection: f.connection, finding: f.index }, f);
   }
 
   private onConnectionSelected(c: ConnectionRowDto): void {
     this.select({ connection: c.id });
   }
 
-  private select(target: RevealTarget): void {
+  private select(target: RevealTarget, finding?: FindingDto): void {
     this.update({ selection: target });
     this.options.channel.sendEvent({ type: 'select', target });
+    this.options.onSelect?.(target, finding);
   }
 
   private update(change: Partial<TablesState>): void {

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalysisStateDto } from '../../protocol/dto.js';
 import { AnalysisTables } from '../tables/analysisTables.js';
+import { DEFAULT_FINDING_OPTIONS } from '../../core/analysis/engine.js';
 import { runAnalysis } from '../worker/analysisClient.js';
+import { findingOptions, THRESHOLDS_SECTION } from '../worker/findingSettings.js';
 import { DisposableStore } from '../util/dispose.js';
 
 /** Analyses that finish sooner than this show no progress notification (it would only flash). */
@@ -57,6 +59,8 @@ export class CaptureDocument implements vscode.CustomDocument {
   ) {
     this.fileName = path.posix.basename(uri.path) || uri.path;
     if (uri.scheme === 'file') this.watch();
+    // New thresholds change the findings: analyse again (the file is re-read; results are not kept per threshold).
+    this.store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(THRESHOLDS_SECTION) && this.analyze()));
   }
 
   get state(): AnalysisStateDto {
@@ -89,10 +93,12 @@ export class CaptureDocument implements vscode.CustomDocument {
       return;
     }
 
+    const thresholds = vscode.workspace.getConfiguration(THRESHOLDS_SECTION);
     const finished = runAnalysis({
       workerPath: this.context.workerPath,
       filePath: this.uri.fsPath,
       fileName: this.fileName,
+      findingOptions: findingOptions(Object.fromEntries(Object.keys(DEFAULT_FINDING_OPTIONS).map((k) => [k, thresholds.get<unknown>(k)]))),
       signal: run.signal,
       onProgress: (doneBytes, totalBytes) => {
         if (this.run !== run) return;

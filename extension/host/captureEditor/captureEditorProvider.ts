@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { assertNever, MessageChannel, ProtocolError } from '../../protocol/channel.js';
 import type { RevealTarget } from '../../protocol/dto.js';
 import { PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../../protocol/messages.js';
+import { readBody } from '../bodies/bodyReader.js';
 import { CaptureDiagnostics } from '../diagnostics/captureDiagnostics.js';
 import { resolveReveal, type RevealRequest } from '../tables/analysisTables.js';
 import { FlowExplorer, type FlowExplorerHost } from '../flowExplorer/flowExplorer.js';
@@ -188,7 +189,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     store.add({ dispose: () => entry?.editors.delete(handle) });
     const channel = new MessageChannel<ToWebview, FromWebview>({
       post: (envelope) => panel.webview.postMessage(envelope),
-      handle: (body): ToWebview | undefined => {
+      handle: (body): ToWebview | undefined | Promise<ToWebview> => {
         switch (body.type) {
           case 'ready': {
             ready = true;
@@ -206,6 +207,29 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           case 'locateRow': {
             const { tables, analysisId } = doneTables();
             return { type: 'rowIndex', analysisId, index: tables.locateRow(body.table, body.id, body.sort, body.filter) };
+          }
+          case 'getConnection': {
+            const { tables, analysisId } = doneTables();
+            return { type: 'connection', analysisId, detail: tables.connectionDetail(body.connection) ?? null };
+          }
+          case 'getBody': {
+            const { tables, analysisId } = doneTables();
+            const t = tables.transaction(body.connection, body.transaction);
+            if (!t) throw new ProtocolError('notFound', `no transaction ${body.transaction} on connection ${body.connection}`);
+            const request = body.side === 'request';
+            const maxBytes = vscode.workspace.getConfiguration('pcapHttpInspector').get<number>('maxBodyDisplayBytes', DEFAULT_MAX_BODY_DISPLAY_BYTES);
+            return readBody(
+              document.uri.fsPath,
+              request ? t.requestBody : t.responseBody,
+              (request ? t.requestBodyBytes : t.responseBodyBytes) ?? 0,
+              (request ? t.requestHeaders : t.responseHeaders) ?? [],
+              Math.max(1, Math.floor(maxBytes)),
+            ).then(
+              (b): ToWebview => ({ type: 'body', analysisId, body: b }),
+              (e: unknown) => {
+                throw new ProtocolError('readFailed', `${document.fileName}: could not read the body: ${e instanceof Error ? e.message : String(e)}`);
+              },
+            );
           }
           case 'select':
             if (entry) entry.selection = body.target;
@@ -250,6 +274,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     );
   }
 }
+
+/** Default of the pcapHttpInspector.maxBodyDisplayBytes setting. */
+const DEFAULT_MAX_BODY_DISPLAY_BYTES = 256 * 1024; // package.json's default too
 
 /** EditorHandle is what revealFinding needs of one open capture editor. */
 interface EditorHandle {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The connections and findings tables of one analysis, kept on the host and served in pages.
-import type { AnalysisTablesDto, ConnectionColumn, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId, TransactionRowDto } from '../../protocol/dto.js';
-import { MAX_PAGE_ROWS, type RowsQuery } from '../../protocol/messages.js';
+import type { AnalysisTablesDto, ConnectionColumn, ConnectionDetailDto, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId, TransactionRowDto } from '../../protocol/dto.js';
+import { MAX_DETAIL_TRANSACTIONS, MAX_PAGE_ROWS, type RowsQuery } from '../../protocol/messages.js';
 import { RowTable, type SortValue, type TableSpec } from './rowTable.js';
 
 const SEVERITY_RANK: Record<SeverityDto, number> = { error: 3, warning: 2, info: 1 };
@@ -78,6 +78,33 @@ export class AnalysisTables {
       default:
         return unknownTable(table);
     }
+  }
+
+  /** connectionDetail is one connection with its transactions (first MAX_DETAIL_TRANSACTIONS) and findings; undefined for an unknown id. */
+  connectionDetail(id: number): ConnectionDetailDto | undefined {
+    const row = this.connections.rows[this.connections.locate(id)];
+    if (!row) return undefined;
+    const all = this.transactionsOf(id);
+    return { row, transactions: all.slice(0, MAX_DETAIL_TRANSACTIONS), transactionsTotal: all.length, findings: this.findings.rows.filter((f) => f.connection === id) };
+  }
+
+  /** transaction is one transaction by connection id and request index. */
+  transaction(connection: number, index: number): TransactionRowDto | undefined {
+    return this.transactionsOf(connection).find((t) => t.index === index);
+  }
+
+  private byConnection: Map<number, TransactionRowDto[]> | undefined;
+
+  private transactionsOf(connection: number): readonly TransactionRowDto[] {
+    if (!this.byConnection) {
+      this.byConnection = new Map();
+      for (const t of this.transactions) {
+        const list = this.byConnection.get(t.connection);
+        if (list) list.push(t);
+        else this.byConnection.set(t.connection, [t]);
+      }
+    }
+    return this.byConnection.get(connection) ?? [];
   }
 
   /** finding returns the finding at `index` in the analysis' order. */

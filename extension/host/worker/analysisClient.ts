@@ -15,6 +15,8 @@ export interface RunAnalysisOptions {
   filePath: string;
   fileName: string;
   includeTextReport?: boolean;
+  /** Finding thresholds that differ from the defaults (from the user's settings). */
+  findingOptions?: Record<string, number>;
   /** Called at most every ~200 ms with the bytes read so far. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Aborting terminates the worker; the outcome is then a 'cancelled' error. */
@@ -81,7 +83,7 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
     worker.on('exit', (exitCode) => finish(fail('workerCrashed', `the analysis worker exited unexpectedly (exit code ${exitCode})`)));
 
     channel
-      .request({ type: 'analyze', filePath: options.filePath, fileName, includeTextReport: options.includeTextReport ?? false }, 'analysisResult')
+      .request({ type: 'analyze', filePath: options.filePath, fileName, includeTextReport: options.includeTextReport ?? false, ...(options.findingOptions ? { findingOptions: options.findingOptions } : {}) }, 'analysisResult')
       .then(
         (reply) => finish({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.textReport !== undefined ? { textReport: reply.textReport } : {}) }),
         (e: unknown) => {

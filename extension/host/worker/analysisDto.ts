@@ -8,8 +8,8 @@ import { formatEpoch, type Timestamp } from '../../core/capture/timestamp.js';
 import type { Connection } from '../../core/flows/connection.js';
 import type { CaptureAnalysis } from '../../core/model.js';
 import { relativeTime } from '../../core/render/json.js';
-import type { HttpTransaction } from '../../core/http/transaction.js';
-import type { AnalysisTablesDto, CaptureAnalysisDto, CaptureTimesDto, ConnectionRowDto, FindingDto, SeverityDto, TransactionRowDto } from '../../protocol/dto.js';
+import type { HeaderField, HttpMessage, HttpTransaction } from '../../core/http/transaction.js';
+import { HEADER_LIMITS, type AnalysisTablesDto, type BodyLocationDto, type HeaderDto, type CaptureAnalysisDto, type CaptureTimesDto, type ConnectionRowDto, type FindingDto, type SeverityDto, type TransactionRowDto } from '../../protocol/dto.js';
 
 /** toAnalysisDto copies an analysis into the JSON shape the webview renders. */
 export function toAnalysisDto(analysis: CaptureAnalysis, fileName: string, fileSizeBytes: number): CaptureAnalysisDto {
@@ -84,7 +84,14 @@ export function toTransactionRow(connection: number, t: HttpTransaction, connect
     requestBodyBytes: t.request.bodyBytes,
     complete: t.complete,
     pipelinePosition: t.pipelinePosition,
+    requestHeaders: toHeaders(t.request.headers),
+    requestFraming: t.request.framing,
   };
+  if (t.request.expectedBodyBytes !== undefined) row.requestExpectedBodyBytes = t.request.expectedBodyBytes;
+  const requestBody = toBodyLocation(t.request);
+  if (requestBody) row.requestBody = requestBody;
+  if (t.reason !== undefined) row.reason = t.reason;
+  if (t.responseVersion !== undefined) row.responseVersion = t.responseVersion;
   if (t.streamId !== undefined) row.streamId = t.streamId;
   if (t.host !== undefined) row.host = t.host;
   if (t.status !== undefined) row.status = t.status;
@@ -95,8 +102,22 @@ export function toTransactionRow(connection: number, t: HttpTransaction, connect
     row.responseStartMs = ms(r.timing.firstTime);
     row.responseEndMs = ms(r.timing.lastTime);
     row.responseBodyBytes = r.bodyBytes;
+    row.responseHeaders = toHeaders(r.headers);
+    row.responseFraming = r.framing;
+    if (r.expectedBodyBytes !== undefined) row.responseExpectedBodyBytes = r.expectedBodyBytes;
+    const body = toBodyLocation(r);
+    if (body) row.responseBody = body;
   }
   return row;
+}
+
+function toHeaders(fields: readonly HeaderField[]): HeaderDto[] {
+  return fields.slice(0, HEADER_LIMITS.fields).map((h) => (h.value.length > HEADER_LIMITS.valueChars ? { name: h.name, value: h.value.slice(0, HEADER_LIMITS.valueChars), cut: true } : { name: h.name, value: h.value }));
+}
+
+function toBodyLocation(m: HttpMessage): BodyLocationDto | undefined {
+  if (!m.bodySpans || m.bodyBytes === 0) return undefined;
+  return { spans: m.bodySpans.map((s) => ({ fileOffset: s.fileOffset, length: s.length })), complete: m.bodySpansComplete ?? false };
 }
 
 /** toConnectionRow is one connections-table row; `findings` are the findings on that connection. */

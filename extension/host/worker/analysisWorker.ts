@@ -10,6 +10,7 @@ import { assertNever, MessageChannel, ProtocolError } from '../../protocol/chann
 import type { AnalyzeRequest, FromWorker, ToWorker } from '../../protocol/messages.js';
 import { toAnalysisDto, toTablesDto } from './analysisDto.js';
 import { describeAnalysisError, toAnalysisError } from './analysisErrors.js';
+import { findingOptions } from './findingSettings.js';
 
 /** Packets between progress checks; the time throttle below decides whether one is posted. */
 const PROGRESS_CHECK_PACKETS = 2_000;
@@ -34,7 +35,7 @@ function analyze(request: AnalyzeRequest, channel: MessageChannel<FromWorker, To
       channel.sendEvent({ type: 'progress', doneBytes, totalBytes });
     };
     channel.sendEvent({ type: 'progress', doneBytes: 0, totalBytes: source.size });
-    const analysis = analyzeCapture(source, { fileName, onProgress, progressEvery: PROGRESS_CHECK_PACKETS });
+    const analysis = analyzeCapture(source, { fileName, onProgress, progressEvery: PROGRESS_CHECK_PACKETS, findings: findingOptions(request.findingOptions) });
     channel.sendEvent({ type: 'progress', doneBytes: source.size, totalBytes: source.size });
     const reply: FromWorker = { type: 'analysisResult', analysis: toAnalysisDto(analysis, fileName, source.size), tables: toTablesDto(analysis) };
     if (request.includeTextReport) reply.textReport = renderText(analysis);

@@ -58,6 +58,10 @@ function hostHandler(body: FromWebview): ToWebview | undefined {
       return { type: 'rows', analysisId: 1, page: { table: 'findings', start: body.start, total: 0, rows: [] } };
     case 'locateRow':
       return { type: 'rowIndex', analysisId: 1, index: -1 };
+    case 'getConnection':
+      return { type: 'connection', analysisId: 1, detail: null };
+    case 'getBody':
+      return { type: 'body', analysisId: 1, body: { totalBytes: 0, locatedBytes: 0, shownBytes: 0, kind: 'empty', content: '' } };
     case 'select':
     case 'error':
       return undefined;
