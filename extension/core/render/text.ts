@@ -6,15 +6,30 @@ import type { Connection } from '../flows/connection.js';
 import type { HttpTransaction } from '../http/transaction.js';
 import type { CaptureAnalysis } from '../model.js';
 
+/** TextOptions change how the report looks, never what it says. */
+export interface TextOptions {
+  /** ANSI colours (SGR, ECMA-48 §8.3.117) for a terminal: severities and section titles. */
+  color?: boolean;
+  /** Only the findings, two lines each (nothing when there are none), for scripts and CI logs. */
+  quiet?: boolean;
+}
+
+const SGR = { bold: '1', red: '31', yellow: '33', cyan: '36' } as const;
+
 /**
  * renderText renders an analysis as the human report the CLI prints and the golden files hold.
  * Deterministic: no wall-clock time, no absolute paths beyond the file name the caller gave.
  */
-export function renderText(analysis: CaptureAnalysis): string {
+export function renderText(analysis: CaptureAnalysis, options: TextOptions = {}): string {
+  const paint = (style: keyof typeof SGR, text: string) => (options.color ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text);
+  if (options.quiet) {
+    const lines = findingLines(analysis, paint);
+    return lines.length ? lines.join('\n') + '\n' : '';
+  }
   const c = analysis.capture;
   const d = analysis.decode;
   const lines: string[] = [];
-  lines.push(`Capture ${c.file}`);
+  lines.push(paint('bold', `Capture ${c.file}`));
   lines.push(`  format      ${c.format}, ${c.linkTypes.map(linkTypeName).join(', ') || 'no interfaces'}`);
   lines.push(`  packets     ${c.packets}, ${c.bytes} bytes` + (c.capturedBytes < c.bytes ? ` (${c.capturedBytes} captured)` : ''));
   if (c.firstTime && c.lastTime) {
@@ -34,17 +49,23 @@ export function renderText(analysis: CaptureAnalysis): string {
     for (const e of d.errors) lines.push(`  frame ${e.frame}: ${e.layer} at byte ${e.offset}: ${e.message}`);
   }
   if (analysis.findings.length) {
-    lines.push('', `Findings (${analysis.findings.length})`);
-    for (const f of analysis.findings) {
-      lines.push(`  ${f.severity.padEnd(7)} ${f.code}  #${f.connection}${f.transaction !== undefined ? `[${f.transaction}]` : ''}  frames ${f.frames.join(',')}`);
-      lines.push(`          ${f.message}`);
-    }
+    lines.push('', paint('bold', `Findings (${analysis.findings.length})`));
+    lines.push(...findingLines(analysis, paint));
   }
   if (analysis.connections.length) {
-    lines.push('', `Connections (${analysis.connections.length})`);
+    lines.push('', paint('bold', `Connections (${analysis.connections.length})`));
     for (const conn of analysis.connections) lines.push(...connectionLines(conn));
   }
   return lines.join('\n') + '\n';
+}
+
+/** findingLines is each finding as a line of severity, code, connection[transaction] and frames, then its message. */
+function findingLines(analysis: CaptureAnalysis, paint: (style: keyof typeof SGR, text: string) => string): string[] {
+  const colour = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
+  return analysis.findings.flatMap((f) => [
+    `  ${paint(colour[f.severity], f.severity.padEnd(7))} ${f.code}  #${f.connection}${f.transaction !== undefined ? `[${f.transaction}]` : ''}  frames ${f.frames.join(',')}`,
+    `          ${f.message}`,
+  ]);
 }
 
 function fixed(ms: number | undefined, digits = 1): string {
