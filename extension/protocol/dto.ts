@@ -416,6 +416,8 @@ export const STRING_KEYS = [
   'findingsOnTransaction',
   'closeDetail',
   'headerCut',
+  'copyFilter',
+  'revealInFlows',
 ] as const;
 
 /** StringKey names one localized string. */

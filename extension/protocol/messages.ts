@@ -95,6 +95,8 @@ export type ToWebview =
  * - `getBody`: request, sent when the user asks to see a body; answered by `body`: the host reads
  *   it from the capture file by the recorded spans, capped at the display limit setting.
  * - `select`: event, sent when the user selects a connection or finding (the host remembers it).
+ * - `action`: event, sent when the user asks to copy the Wireshark display filter of a connection
+ *   or finding (the host writes the clipboard) or to reveal it in the flow explorer.
  * - `error`: reply to a host request that failed (the host sends none yet; kept for symmetry).
  */
 export type FromWebview =
@@ -105,6 +107,7 @@ export type FromWebview =
   | { type: 'getConnection'; connection: number }
   | { type: 'getBody'; connection: number; transaction: number; side: 'request' | 'response' }
   | { type: 'select'; target: RevealTarget }
+  | { type: 'action'; action: 'copyFilter' | 'revealInFlows'; target: RevealTarget }
   | ErrorBody;
 
 /** MAX_DETAIL_TRANSACTIONS bounds the transactions one `connection` reply carries. */

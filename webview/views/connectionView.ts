@@ -8,6 +8,7 @@ import type { BodyDto, ConnectionDetailDto, FindingDto, HeaderDto, LocalizedStri
 import { append, el, type Child } from '../dom.js';
 import { fill, formatCount, formatOffset } from '../format.js';
 import type { HostChannel } from '../rpc.js';
+import { actionBar } from './tablesView.js';
 import { waterfall, type PhaseKind, type WaterfallRow } from './waterfallModel.js';
 
 /** ConnectionViewOptions wire the view to the host. */
@@ -89,6 +90,7 @@ export class ConnectionView {
       this.element,
       el('h2', { attrs: { id: headingId } }, fill(s.connectionHeading, formatOffset(r.id))),
       el('p', { className: 'note' }, summary),
+      actionBar(this.options.channel, s, { connection: r.id }),
       el('h3', null, s.transactionsHeading),
       rows.length === 0
         ? el('p', { className: 'note' }, s.noTransactions)

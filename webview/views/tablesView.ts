@@ -2,6 +2,7 @@
 // The findings list and the connections table of a finished analysis. Rows come from the host a
 // page at a time (getRows); every capture-derived string reaches the DOM as a text node (dom.ts).
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { ConnectionRowDto, FindingDto, LocalizedStrings, RevealTarget, SeverityDto, TableId } from '../../extension/protocol/dto.js';
 import type { HostChannel } from '../rpc.js';
 import { el, type Child } from '../dom.js';
@@ -159,6 +160,7 @@ export class TablesView {
       f.explanation && el('p', null, f.explanation),
       f.advice && el('h4', null, s.findingAdvice),
       f.advice && el('p', null, f.advice),
+      actionBar(this.options.channel, s, { connection: f.connection, finding: f.index }),
     );
   }
 
@@ -224,6 +226,16 @@ export class TablesView {
   }
 
   //#endregion
+}
+
+/** actionBar offers the host-side actions on a connection or finding (the host owns the clipboard and the tree). */
+export function actionBar(channel: HostChannel, s: LocalizedStrings, target: RevealTarget): HTMLElement {
+  const button = (label: string, action: 'copyFilter' | 'revealInFlows'): HTMLElement => {
+    const b = el('vscode-button', { attrs: { secondary: '' } }, label);
+    b.addEventListener('click', () => channel.sendEvent({ type: 'action', action, target }));
+    return b;
+  };
+  return el('div', { className: 'actions' }, button(s.copyFilter, 'copyFilter'), button(s.revealInFlows, 'revealInFlows'));
 }
 
 function section(id: string, heading: string, count: number, content: Child[]): HTMLElement {

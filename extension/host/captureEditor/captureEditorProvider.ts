@@ -7,6 +7,7 @@ import { readBody } from '../bodies/bodyReader.js';
 import { CaptureDiagnostics } from '../diagnostics/captureDiagnostics.js';
 import { resolveReveal, type RevealRequest } from '../tables/analysisTables.js';
 import { FlowExplorer, type FlowExplorerHost } from '../flowExplorer/flowExplorer.js';
+import { wiresharkFilter } from '../flowExplorer/flowTree.js';
 import { DisposableStore } from '../util/dispose.js';
 import { CaptureDocument } from './captureDocument.js';
 import { localizedStrings } from './localizedStrings.js';
@@ -32,6 +33,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const provider: CaptureEditorProvider = new CaptureEditorProvider(context, log, diagnostics);
     store.add(provider.currentEmitter);
     store.add(provider.selectEmitter);
+    store.add(provider.flowRevealEmitter);
     store.add(new FlowExplorer(provider));
     store.add(
       vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
@@ -60,6 +62,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   readonly onDidChangeCurrentDocument = this.currentEmitter.event;
   private readonly selectEmitter = new vscode.EventEmitter<{ document: CaptureDocument; target: RevealTarget }>();
   readonly onDidSelect = this.selectEmitter.event;
+  private readonly flowRevealEmitter = new vscode.EventEmitter<{ document: CaptureDocument; target: RevealTarget }>();
+  readonly onDidRequestFlowReveal = this.flowRevealEmitter.event;
 
   get currentDocument(): CaptureDocument | undefined {
     return this.current;
@@ -235,6 +239,10 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
             if (entry) entry.selection = body.target;
             this.selectEmitter.fire({ document, target: body.target });
             return undefined;
+          case 'action':
+            if (body.action === 'revealInFlows') this.flowRevealEmitter.fire({ document, target: body.target });
+            else void copyFilter(document, body.target);
+            return undefined;
           case 'error':
             return undefined;
           default:
@@ -273,6 +281,16 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       }),
     );
   }
+}
+
+/** copyFilter puts the Wireshark display filter of a finding (its frames) or a connection on the clipboard. */
+async function copyFilter(document: CaptureDocument, target: RevealTarget): Promise<void> {
+  const tables = document.tables;
+  const finding = target.finding !== undefined ? tables?.finding(target.finding) : undefined;
+  const filter = finding ? wiresharkFilter({ kind: 'finding', id: '', row: finding }) : `tcp.stream eq ${target.connection}`;
+  if (!filter) return;
+  await vscode.env.clipboard.writeText(filter);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied Wireshark filter: {0}', filter), 4_000);
 }
 
 /** Default of the pcapHttpInspector.maxBodyDisplayBytes setting. */

@@ -114,5 +114,7 @@ export function localizedStrings(): LocalizedStrings {
     findingsOnTransaction: vscode.l10n.t('Findings on this transaction'),
     closeDetail: vscode.l10n.t('Close'),
     headerCut: vscode.l10n.t('(value cut for display)'),
+    revealInFlows: vscode.l10n.t('Reveal in Flows'),
+    copyFilter: vscode.l10n.t('Copy Wireshark filter'),
   };
 }

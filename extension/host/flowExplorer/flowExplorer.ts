@@ -12,6 +12,8 @@ export interface FlowExplorerHost {
   readonly currentDocument: CaptureDocument | undefined;
   /** Fires when the user selects a row in a capture editor. */
   readonly onDidSelect: vscode.Event<{ document: CaptureDocument; target: RevealTarget }>;
+  /** Fires when the user asks the editor to show a connection or finding in this tree. */
+  readonly onDidRequestFlowReveal: vscode.Event<{ document: CaptureDocument; target: RevealTarget }>;
   /** reveal selects a connection (and finding) in the document's editor without taking focus. */
   reveal(document: CaptureDocument, target: RevealTarget): Promise<void>;
 }
@@ -47,6 +49,7 @@ export class FlowExplorer implements vscode.TreeDataProvider<FlowNode>, vscode.D
     this.view = this.store.add(vscode.window.createTreeView(FlowExplorer.viewId, { treeDataProvider: this, showCollapseAll: true }));
     this.store.add(host.onDidChangeCurrentDocument((d) => this.follow(d)));
     this.store.add(host.onDidSelect(({ document, target }) => void this.revealTarget(document, target)));
+    this.store.add(host.onDidRequestFlowReveal(({ document, target }) => void this.revealTarget(document, target, true)));
     this.store.add(this.view.onDidChangeSelection((e) => this.onSelection(e.selection)));
     this.follow(host.currentDocument);
 
@@ -153,14 +156,19 @@ export class FlowExplorer implements vscode.TreeDataProvider<FlowNode>, vscode.D
     if (target) void this.host.reveal(this.document, target);
   }
 
-  /** revealTarget shows the editor's selection in the tree, when the tree is on screen. */
-  private async revealTarget(document: CaptureDocument, target: RevealTarget): Promise<void> {
-    if (document !== this.document || !this.tree || !this.view.visible) return;
+  /**
+   * revealTarget shows the editor's selection in the tree: quietly when the tree is on screen, or,
+   * when the user asked for it (`focus`), by opening the view and moving focus to the node.
+   */
+  private async revealTarget(document: CaptureDocument, target: RevealTarget, focus = false): Promise<void> {
+    if (focus && document !== this.document) this.follow(document);
+    if (document !== this.document || !this.tree || (!focus && !this.view.visible)) return;
     const node = target.finding !== undefined ? this.tree.finding(target.finding) : this.tree.connection(target.connection);
-    if (!node || this.view.selection[0]?.id === node.id) return;
+    if (!node || (!focus && this.view.selection[0]?.id === node.id)) return;
+    if (focus) await vscode.commands.executeCommand(`${FlowExplorer.viewId}.focus`);
     this.revealing = node.id;
     try {
-      await this.view.reveal(node, { select: true, focus: false, expand: false });
+      await this.view.reveal(node, { select: true, focus, expand: focus });
     } catch {
       // The tree may have been rebuilt in between; nothing to show then.
       this.revealing = undefined;

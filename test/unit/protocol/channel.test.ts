@@ -63,6 +63,7 @@ function hostHandler(body: FromWebview): ToWebview | undefined {
     case 'getBody':
       return { type: 'body', analysisId: 1, body: { totalBytes: 0, locatedBytes: 0, shownBytes: 0, kind: 'empty', content: '' } };
     case 'select':
+    case 'action':
     case 'error':
       return undefined;
     default:
