@@ -280,11 +280,6 @@ const KNOWN: Known[] = [
     why: 'the CONNECT tunnel of stream 0 carries h2c (gRPC): tshark follows it, we look only for TLS inside a tunnel',
   },
   {
-    file: 'suricata__security-4710-01__input.pcap',
-    tshark: ['s0 > GET /ultrasurf.html @5 -> 7', 's0 < 200 @7 <- 5'],
-    why: "we are wrong: our TCP layer ends the connection at the client's RST in frame 4, which carries a TCP-MD5 option (RFC 2385) the server ignored: it answered the GET sent after it",
-  },
-  {
     file: 'tcpdump__arcnet-rfc1051-arp-icmp-http.pcap',
     tshark: ['s0 > GET / @14 -> 18', 's0 < 301 @18 <- 14'],
     why: 'link type 129 (ARCNET_LINUX) is not decoded (tsharkStreams NOT_DECODED)',

@@ -74,7 +74,10 @@ export interface DirectionSummary {
   windowScale?: number;
   sackPermitted: boolean;
   timestamps: boolean;
-  /** Frame of this side's first FIN and first RST. */
+  /**
+   * Frame of this side's first FIN, and of its first RST that ended the connection: a RST outside the
+   * peer's receive window, or one the peer ignored (it acknowledged data sent after it), is only noted.
+   */
   finFrame?: number;
   rstFrame?: number;
   /** Data segments this side sent after its own FIN (ignored for the stream). */

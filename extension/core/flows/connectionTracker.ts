@@ -5,6 +5,11 @@
 // give (retransmissions, out-of-order, duplicate ACKs, zero windows, keep-alives), handshake and
 // close facts, RTT samples, and Zeek's conn_state/history.
 //
+// A RST ends the connection only when the peer would have taken it: its sequence number in the peer's
+// receive window (RFC 9293 §3.10.7.4, RFC 5961 §3), and not ignored by the peer, which shows by
+// acknowledging data sent after it (a TCP-MD5 RST the peer cannot verify, RFC 2385; an injected one).
+// An accepted RST is known only later, so it ends its stream when the peer resets too or at capture end.
+//
 // Call order: `add(packet)` for every decoded packet in file order, then `finish()` once, which
 // ends every stream (onEnd 'capture-end') and returns the connections in stream order.
 
@@ -96,6 +101,12 @@ class SideState {
   windowShift: number | undefined;
   dupAckRun = 0;
   finSeq: number | undefined;
+  /**
+   * A RST this side sent that was acceptable (in the peer's receive window) but has not ended the
+   * connection yet: it does once the peer shows it took it (its own RST) or at capture end, and it
+   * never does when the peer acknowledges data this side sent after it (see ConnectionTracker.reset).
+   */
+  pendingRst: { frame: number; time: number; seq: number; dataSeqAfter: number | undefined } | undefined;
   firstPayload: Uint8Array | undefined;
   unacked: Unacked[] = [];
   readonly rtt = new RttSamples();
@@ -143,7 +154,7 @@ class ConnectionState {
   /** Wireshark's first RTT (latest SYN → first ACK), the out-of-order threshold once known. */
   firstRttSeconds: number | undefined;
   lastSynTime: number | undefined;
-  firstClose: { side: 0 | 1; kind: 'fin' | 'rst' } | undefined;
+  firstClose: { side: 0 | 1; kind: 'fin' | 'rst'; frame: number } | undefined;
   halfClosed = false;
   refused = false;
   /** History events in order: side and letter. */
@@ -266,6 +277,8 @@ export class ConnectionTracker {
   /** finish ends every stream at the end of the capture and returns the connections in stream order. */
   finish(): Connection[] {
     return this.all.map((c) => {
+      // A RST nothing contradicted by the end of the capture ended the connection where it was sent.
+      for (const s of c.sides) if (s.pendingRst) this.confirmRst(c, s);
       for (const s of c.sides) {
         s.reassembler.finish();
         collectGaps(c, s);
@@ -293,6 +306,8 @@ export class ConnectionTracker {
       if (!fwd.firstPayload && seg.payload.length > 0) fwd.firstPayload = seg.payload.slice(0, 16);
     }
     if (fwd.baseSeq === undefined) fwd.baseSeq = seq;
+    // Judged before analyze(): a RST's sequence number moves this side's nextseq there, as in Wireshark.
+    const rstAcceptable = flags & RST ? this.rstAcceptable(fwd, rev, seq) : false;
 
     this.handshake(conn, side, fwd, rev, seg, time, frame);
     const alone = fwd.unacked.length === 0;
@@ -307,12 +322,9 @@ export class ConnectionTracker {
     if (flags & FIN) {
       if (s.finFrame === undefined) s.finFrame = frame;
       if (fwd.finSeq === undefined) fwd.finSeq = (seq + seglen) >>> 0;
-      conn.firstClose ??= { side, kind: 'fin' };
+      conn.firstClose ??= { side, kind: 'fin', frame };
     }
-    if (flags & RST) {
-      if (s.rstFrame === undefined) s.rstFrame = frame;
-      conn.firstClose ??= { side, kind: 'rst' };
-    }
+    this.reset(conn, fwd, rev, seg, frame, time, rstAcceptable);
     if (seglen > 0 && rev.finSeq !== undefined && !(flags & RST)) conn.halfClosed = true;
     if (seglen > 0 && fwd.finSeq !== undefined && seqDiff(seq, fwd.finSeq) >= 0 && !(flags & FIN)) s.bytesAfterFin += seglen;
 
@@ -322,14 +334,71 @@ export class ConnectionTracker {
     const fileOffset = seg.payloadOffset !== undefined ? packet.fileOffset + seg.payloadOffset : NaN;
     const heldBefore = fwd.reassembler.bufferedBytes;
     const oldest = heldBefore > 0 ? fwd.reassembler.oldestBuffered : undefined;
-    if (seglen > 0 || flags & FIN) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time, fileOffset);
+    // A RST's payload is diagnostic text, not stream data (RFC 9293 §3.5.3); the RST itself ends the stream in reset().
+    if ((seglen > 0 || flags & FIN) && !(flags & RST)) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time, fileOffset);
     // A retransmission that filled a hole released data the receiver already had: it was head-of-line blocked.
     const released = heldBefore - fwd.reassembler.bufferedBytes;
     if (oldest && released > 0 && s.retransmissions > retransmissionsBefore && fwd.holStalls.length < 100) {
       fwd.holStalls.push({ heldSinceFrame: oldest.frame, releasedFrame: frame, heldBytes: released, stallMs: (time - oldest.time) * 1000, heldSince: oldest.time, releasedAt: time });
     }
     if (flags & ACK) rev.reassembler.onAck(seg.ack);
-    if (flags & RST) fwd.reassembler.onRst(frame, time);
+  }
+
+  /**
+   * rstAcceptable says whether a RST from `fwd` could have reset the peer: RFC 9293 §3.10.7.4 (and
+   * RFC 5961 §3.2, which narrows it further) accepts a RST in a synchronized state only when its
+   * sequence number lies in the receiver's window, RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND; any other
+   * RST is dropped (RFC 5961 answers an in-window one that is not exactly RCV.NXT with a challenge
+   * ACK, which a capture cannot tell from a reset, so the whole window counts). RCV.NXT is the peer's
+   * last ACK as captured; the peer's RCV.NXT may since have reached everything `fwd` sent, so the
+   * right edge is at least `fwd`'s nextseq. Before the peer acknowledged anything (a RST answering a
+   * SYN, checked by its ACK instead, §3.10.7.3; a capture that starts mid-stream) it is accepted.
+   */
+  private rstAcceptable(fwd: SideState, rev: SideState, seq: number): boolean {
+    if (rev.lastAck === undefined || rev.window === undefined) return true;
+    // Without the handshake the scale is unknown: any shift up to 14 (RFC 7323 §2.3) may apply.
+    const window = rev.window * 2 ** (rev.windowShift ?? 14);
+    const d = seqDiff(seq, rev.lastAck);
+    const sent = fwd.nextSeq !== undefined ? seqDiff(fwd.nextSeq, rev.lastAck) : 0;
+    return d >= 0 && d <= Math.max(window - 1, sent, 0);
+  }
+
+  /**
+   * reset decides what a RST does to the connection. A RST outside the receive window is dropped by
+   * the peer (rstAcceptable) and changes nothing. An acceptable one is pending until the capture
+   * shows whether the peer took it: a peer that acknowledges data the RST's sender sent after the
+   * RST still has the connection, so the RST was ignored (the classic case is a RST carrying a TCP-MD5
+   * option, RFC 2385 §2.0, that the peer cannot verify, or one injected by a middlebox). A RST from
+   * the peer, or the end of the capture, confirms it (confirmRst).
+   */
+  private reset(conn: ConnectionState, fwd: SideState, rev: SideState, seg: TcpSegment, frame: number, time: number, acceptable: boolean): void {
+    const flags = seg.flags;
+    // The peer's pending RST is refuted when this side acknowledges bytes the peer sent after it.
+    const peer = rev.pendingRst;
+    if (peer && flags & ACK && !(flags & RST) && peer.dataSeqAfter !== undefined && seqDiff(seg.ack, peer.dataSeqAfter) > 0) {
+      conn.note(`frame ${peer.frame}: RST ignored: the peer acknowledged data sent after it (frame ${frame}) and the connection went on`);
+      rev.pendingRst = undefined;
+    }
+    const own = fwd.pendingRst;
+    if (own && !(flags & RST) && seg.payloadLength > 0 && own.dataSeqAfter === undefined && seqDiff(seg.seq, own.seq) >= 0) own.dataSeqAfter = seg.seq;
+    if (!(flags & RST)) return;
+    if (!acceptable) {
+      conn.note(`frame ${frame}: RST outside the peer's receive window (RFC 9293 §3.10.7.4): ignored`);
+      return;
+    }
+    // The peer resets too: it no longer had the connection, or gave it up; either way it is over.
+    if (peer) this.confirmRst(conn, rev);
+    if (!own && fwd.summary.rstFrame === undefined) fwd.pendingRst = { frame, time, seq: seg.seq, dataSeqAfter: undefined };
+  }
+
+  /** confirmRst ends the connection at `side`'s pending RST: its stream ends there, and it may be the first close. */
+  private confirmRst(conn: ConnectionState, side: SideState): void {
+    const rst = side.pendingRst!;
+    side.pendingRst = undefined;
+    side.summary.rstFrame ??= rst.frame;
+    const index = conn.sides[0] === side ? 0 : 1;
+    if (!conn.firstClose || conn.firstClose.frame > rst.frame) conn.firstClose = { side: index, kind: 'rst', frame: rst.frame };
+    side.reassembler.onRst(rst.frame, rst.time);
   }
 
   private handshake(conn: ConnectionState, side: 0 | 1, fwd: SideState, rev: SideState, seg: TcpSegment, time: number, frame: number): void {
