@@ -130,6 +130,9 @@ export const MAX_PAGE_ROWS = 500;
 
 //#region host -> worker
 
+/** ReportFormat is a rendering of a whole analysis, shared with the CLI's --format. */
+export type ReportFormat = 'text' | 'json' | 'har' | 'sarif';
+
 /** AnalyzeRequest asks the worker to analyse one file. */
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -137,10 +140,14 @@ export interface AnalyzeRequest {
   filePath: string;
   /** Base name used in results and messages. */
   fileName: string;
-  /** Also render the plain-text report (the CLI's output) into the reply. */
-  includeTextReport?: boolean;
+  /** Also render the analysis in this format (as the CLI would print it) into the reply's `report`. */
+  report?: ReportFormat;
   /** Minimum milliseconds between `progress` events (default 200). */
   progressIntervalMs?: number;
+  /** SARIF: absolute URI of docs/findings.md, for each rule's helpUri. */
+  docsUri?: string;
+  /** The extension's version, written as the HAR creator and SARIF tool version. */
+  toolVersion?: string;
   /** Finding thresholds that differ from the core's defaults (the user's settings). */
   findingOptions?: Record<string, number>;
 }
@@ -164,7 +171,7 @@ export type ToWorker = AnalyzeRequest | ErrorBody;
  */
 export type FromWorker =
   | { type: 'progress'; doneBytes: number; totalBytes: number }
-  | { type: 'analysisResult'; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; textReport?: string }
+  | { type: 'analysisResult'; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; report?: string }
   | ErrorBody;
 
 //#endregion

@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalysisStateDto } from '../../protocol/dto.js';
 import { AnalysisTables } from '../tables/analysisTables.js';
-import { DEFAULT_FINDING_OPTIONS } from '../../core/analysis/engine.js';
 import { runAnalysis } from '../worker/analysisClient.js';
-import { findingOptions, THRESHOLDS_SECTION } from '../worker/findingSettings.js';
+import { THRESHOLDS_SECTION } from '../worker/findingSettings.js';
+import { currentFindingOptions } from '../worker/findingSettingsHost.js';
 import { DisposableStore } from '../util/dispose.js';
 
 /** Analyses that finish sooner than this show no progress notification (it would only flash). */
@@ -93,12 +93,11 @@ export class CaptureDocument implements vscode.CustomDocument {
       return;
     }
 
-    const thresholds = vscode.workspace.getConfiguration(THRESHOLDS_SECTION);
     const finished = runAnalysis({
       workerPath: this.context.workerPath,
       filePath: this.uri.fsPath,
       fileName: this.fileName,
-      findingOptions: findingOptions(Object.fromEntries(Object.keys(DEFAULT_FINDING_OPTIONS).map((k) => [k, thresholds.get<unknown>(k)]))),
+      findingOptions: currentFindingOptions(),
       signal: run.signal,
       onProgress: (doneBytes, totalBytes) => {
         if (this.run !== run) return;

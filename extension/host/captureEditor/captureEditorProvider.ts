@@ -35,6 +35,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     store.add(provider.selectEmitter);
     store.add(provider.flowRevealEmitter);
     store.add(new FlowExplorer(provider));
+    CaptureEditorProvider.instance = provider;
+    store.add({ dispose: () => (CaptureEditorProvider.instance = undefined) });
     store.add(
       vscode.window.registerCustomEditorProvider(CaptureEditorProvider.viewType, provider, {
         supportsMultipleEditorsPerDocument: true,
@@ -48,6 +50,13 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     );
     store.add(vscode.commands.registerCommand('pcapHttpInspector.captureEditor.revealFinding', (arg?: unknown) => provider.revealFinding(arg)));
     return store;
+  }
+
+  private static instance: CaptureEditorProvider | undefined;
+
+  /** currentUri is the capture the user works on (see currentDocument), for commands run from the palette. */
+  static currentUri(): vscode.Uri | undefined {
+    return CaptureEditorProvider.instance?.currentDocument?.uri;
   }
 
   /** openWith opens `uri` in the capture editor. */

@@ -3,10 +3,10 @@
 import { Worker } from 'node:worker_threads';
 import { MessageChannel, ProtocolError, assertNever } from '../../protocol/channel.js';
 import type { AnalysisErrorDto, AnalysisTablesDto, CaptureAnalysisDto } from '../../protocol/dto.js';
-import type { FromWorker, ToWorker } from '../../protocol/messages.js';
+import type { FromWorker, ReportFormat, ToWorker } from '../../protocol/messages.js';
 
 /** AnalysisOutcome is how one analysis ended; `runAnalysis` never rejects. */
-export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; textReport?: string } | { ok: false; error: AnalysisErrorDto };
+export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; report?: string } | { ok: false; error: AnalysisErrorDto };
 
 /** RunAnalysisOptions describe one analysis run. */
 export interface RunAnalysisOptions {
@@ -14,7 +14,12 @@ export interface RunAnalysisOptions {
   workerPath: string;
   filePath: string;
   fileName: string;
-  includeTextReport?: boolean;
+  /** Render the analysis in this format too (the reply's `report`). */
+  report?: ReportFormat;
+  /** SARIF: absolute URI of docs/findings.md for the rules' helpUri. */
+  docsUri?: string;
+  /** The extension's version, for the HAR creator and SARIF tool. */
+  toolVersion?: string;
   /** Finding thresholds that differ from the defaults (from the user's settings). */
   findingOptions?: Record<string, number>;
   /** Called at most every ~200 ms with the bytes read so far. */
@@ -83,9 +88,9 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
     worker.on('exit', (exitCode) => finish(fail('workerCrashed', `the analysis worker exited unexpectedly (exit code ${exitCode})`)));
 
     channel
-      .request({ type: 'analyze', filePath: options.filePath, fileName, includeTextReport: options.includeTextReport ?? false, ...(options.findingOptions ? { findingOptions: options.findingOptions } : {}) }, 'analysisResult')
+      .request({ type: 'analyze', filePath: options.filePath, fileName, ...(options.report ? { report: options.report } : {}), ...(options.docsUri ? { docsUri: options.docsUri } : {}), ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}), ...(options.findingOptions ? { findingOptions: options.findingOptions } : {}) }, 'analysisResult')
       .then(
-        (reply) => finish({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.textReport !== undefined ? { textReport: reply.textReport } : {}) }),
+        (reply) => finish({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.report !== undefined ? { report: reply.report } : {}) }),
         (e: unknown) => {
           if (e instanceof ProtocolError && e.analysisError) finish({ ok: false, error: e.analysisError });
           else if (e instanceof ProtocolError && e.code === 'disposed') finish(fail('cancelled', 'analysis cancelled'));

@@ -5,9 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeCapture } from '../../core/analyze.js';
 import { FileSource } from '../../core/capture/byteSource.js';
+import { renderHar } from '../../core/render/har.js';
+import { renderJson } from '../../core/render/json.js';
+import { renderSarif } from '../../core/render/sarif.js';
 import { renderText } from '../../core/render/text.js';
+import type { CaptureAnalysis } from '../../core/model.js';
 import { assertNever, MessageChannel, ProtocolError } from '../../protocol/channel.js';
-import type { AnalyzeRequest, FromWorker, ToWorker } from '../../protocol/messages.js';
+import type { AnalyzeRequest, FromWorker, ReportFormat, ToWorker } from '../../protocol/messages.js';
 import { toAnalysisDto, toTablesDto } from './analysisDto.js';
 import { describeAnalysisError, toAnalysisError } from './analysisErrors.js';
 import { findingOptions } from './findingSettings.js';
@@ -38,12 +42,31 @@ function analyze(request: AnalyzeRequest, channel: MessageChannel<FromWorker, To
     const analysis = analyzeCapture(source, { fileName, onProgress, progressEvery: PROGRESS_CHECK_PACKETS, findings: findingOptions(request.findingOptions) });
     channel.sendEvent({ type: 'progress', doneBytes: source.size, totalBytes: source.size });
     const reply: FromWorker = { type: 'analysisResult', analysis: toAnalysisDto(analysis, fileName, source.size), tables: toTablesDto(analysis) };
-    if (request.includeTextReport) reply.textReport = renderText(analysis);
+    if (request.report) reply.report = renderReport(request, analysis);
     return reply;
   } catch (e) {
     throw analysisFailure(e, fileName);
   } finally {
     source.close();
+  }
+}
+
+/** renderReport renders like the CLI: the same core renderers, so an export equals `pcap-inspect --format`. */
+function renderReport(request: AnalyzeRequest, analysis: CaptureAnalysis): string {
+  const format: ReportFormat = request.report ?? 'text';
+  const version = request.toolVersion ? { toolVersion: request.toolVersion } : {};
+  switch (format) {
+    case 'text':
+      return renderText(analysis);
+    case 'json':
+      return renderJson(analysis);
+    case 'har':
+      // Bodies are left out, as Chrome's "Export HAR (sanitized)" does: a HAR is often shared.
+      return renderHar(analysis, request.toolVersion ? { creatorVersion: request.toolVersion } : {});
+    case 'sarif':
+      return renderSarif(analysis, { ...version, ...(request.docsUri ? { docsUri: request.docsUri } : {}) });
+    default:
+      return assertNever(format);
   }
 }
 
