@@ -79,7 +79,7 @@ export function renderSarif(analysis: CaptureAnalysis, options: SarifOptions = {
         transaction: f.transaction,
         streamId: f.streamId,
         frames: f.frames,
-        wiresharkFilter: `tcp.stream == ${f.connection} && frame.number in {${f.frames.join(' ')}}`,
+        wiresharkFilter: `tcp.stream == ${f.connection} && frame.number in {${f.frames.join(',')}}`,
         startTime: rel(f.startTime),
         endTime: rel(f.endTime),
         delayMs: f.delayMs === undefined ? undefined : Math.round(f.delayMs * 1000) / 1000,

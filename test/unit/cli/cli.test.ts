@@ -193,7 +193,7 @@ describe('pcap-inspect CLI', () => {
       { name: 'NO_COLOR', io: { stdoutIsTty: true, env: { NO_COLOR: '1' } }, args: [], colour: false },
       { name: '--no-color', io: { stdoutIsTty: true }, args: ['--no-color'], colour: false },
       { name: '--output', io: { stdoutIsTty: true }, args: ['--output', join(scratch, 'colour.txt')], colour: false },
-    ])('colour on $name: $colour', ({ io, args, colour }) => {
+    ] as { name: string; io: Partial<CliIo>; args: string[]; colour: boolean }[])('colour on $name: $colour', ({ io, args, colour }) => {
       const r = cliWith(io, 'analyze', pipelined, ...args);
       const text = args.includes('--output') ? readFileSync(args[1]!, 'utf8') : r.out;
       expect(text.includes('\x1b[')).toBe(colour);

@@ -12,7 +12,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES } from '../../../extension/core/analysis/diagnosticCodes.js';
 import { renderSarif } from '../../../extension/core/render/sarif.js';
-import { REPO_ROOT } from '../../helpers/corpus.js';
+import { REPO_ROOT, hasWiresharkTools } from '../../helpers/corpus.js';
 import { analysed, fixtureNames } from './fixtureAnalyses.js';
 
 const require = createRequire(import.meta.url);
@@ -87,6 +87,14 @@ describe('SARIF export', () => {
     // Without a docs URI there is no helpUri (SARIF requires an absolute URI there), and it still validates.
     expect(log.runs[0]!.tool.driver.rules.every((r) => r.helpUri === undefined)).toBe(true);
     expect(validateSarif(log)).toBe(true);
+  });
+
+  it.skipIf(!hasWiresharkTools())("a result's Wireshark filter selects exactly its evidence frames (tshark)", () => {
+    const name = 'fixtures/http/nagle-delayed-ack.pcap';
+    const log = JSON.parse(renderSarif(analysed(name))) as { runs: { results: { properties: { frames: number[]; wiresharkFilter: string } }[] }[] };
+    const result = log.runs[0]!.results[0]!;
+    const out = execFileSync('tshark', ['-r', join(REPO_ROOT, name), '-Y', result.properties.wiresharkFilter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(out.trim().split('\n').map(Number)).toEqual(result.properties.frames);
   });
 
   it('a capture read from standard input is an artifact without a URI', () => {
