@@ -4,10 +4,14 @@
 // have golden files (update with `npx vitest run test/unit/render -u` and review the diff).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../../../extension/core/analyze.js';
+import { MemorySource } from '../../../extension/core/capture/byteSource.js';
 import { harTimings, renderHar } from '../../../extension/core/render/har.js';
+import { pcapFile, type PcapPacket } from '../../helpers/captureBuilder.js';
 import { REPO_ROOT, hasWiresharkTools } from '../../helpers/corpus.js';
 import { analysed, fixtureNames, withSource } from './fixtureAnalyses.js';
 
@@ -165,6 +169,93 @@ describe('HAR export', () => {
 
     it('without the option no body is read', () => {
       for (const e of entriesOf(renderHar(analysed('fixtures/http/keepalive-get.pcap')))) expect(e.response.content.text).toBeUndefined();
+    });
+  });
+
+  describe('a synthetic exchange: cookies, query, POST body, gzip and binary bodies', () => {
+    // Raw-IPv4 (LINKTYPE_RAW 101) frames of one keep-alive connection, 10.0.0.1:40000 → 10.0.0.2:80.
+    const text = JSON.stringify({ greeting: 'hello', n: [1, 2, 3] }).repeat(20);
+    const gz = gzipSync(Buffer.from(text));
+    const binary = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const post = '{"a":1}';
+    const reqHead = `POST /api?q=a%20b&x=1&flag HTTP/1.1\r\nHost: example.test\r\nCookie: sid=abc; theme=dark\r\nContent-Type: application/json\r\nContent-Length: ${post.length}\r\n\r\n`;
+    const resHead = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nSet-Cookie: sid=xyz; Path=/; HttpOnly; Expires=Wed, 21 Oct 2037 07:28:00 GMT\r\nContent-Length: ${gz.length}\r\n\r\n`;
+    const req2 = 'GET /bin HTTP/1.1\r\nHost: example.test\r\n\r\n';
+    const res2Head = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${binary.length}\r\n\r\n`;
+    const enc = (s: string) => Buffer.from(s, 'latin1');
+    const c2s = [enc(reqHead + post), enc(req2)];
+    const s2c = [Buffer.concat([enc(resHead), gz]), Buffer.concat([enc(res2Head), binary])];
+    const frame = (ms: number, fromClient: boolean, flags: number, seq: number, ack: number, payload: Uint8Array = new Uint8Array(0)): PcapPacket => {
+      const [src, dst, sport, dport] = fromClient ? [[10, 0, 0, 1], [10, 0, 0, 2], 40000, 80] : [[10, 0, 0, 2], [10, 0, 0, 1], 80, 40000];
+      const ip = [0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6, 0, 0, ...(src as number[]), ...(dst as number[])];
+      const total = 40 + payload.length;
+      ip[2] = total >> 8;
+      ip[3] = total & 0xff;
+      let sum = 0;
+      for (let i = 0; i < 20; i += 2) sum += (ip[i]! << 8) | ip[i + 1]!;
+      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+      ip[10] = (~sum >> 8) & 0xff;
+      ip[11] = ~sum & 0xff;
+      const u32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+      const tcp = [(sport as number) >> 8, (sport as number) & 0xff, (dport as number) >> 8, (dport as number) & 0xff, ...u32(seq), ...u32(ack), 0x50, flags, 0xff, 0xff, 0, 0, 0, 0];
+      return { sec: 1_700_000_000, frac: ms * 1000, data: [...ip, ...tcp, ...payload] };
+    };
+    const SYN = 0x02, ACK = 0x10, PSH = 0x08;
+    let cs = 1000;
+    let ss = 5000;
+    const packets: PcapPacket[] = [frame(0, true, SYN, cs++, 0), frame(1, false, SYN | ACK, ss++, cs), frame(2, true, ACK, cs, ss)];
+    [3, 20].forEach((ms, i) => {
+      packets.push(frame(ms, true, PSH | ACK, cs, ss, c2s[i]));
+      cs += c2s[i]!.length;
+      packets.push(frame(ms + 7, false, PSH | ACK, ss, cs, s2c[i]));
+      ss += s2c[i]!.length;
+      packets.push(frame(ms + 8, true, ACK, cs, ss));
+    });
+    const bytes = pcapFile({ linkType: 101, packets });
+    const source = new MemorySource(bytes);
+    const analysis = analyzeCapture(source, { fileName: 'synthetic.pcap' });
+    const har = renderHar(analysis, { bodies: { source, capBytes: 1 << 20 } });
+    const entries = entriesOf(har);
+
+    it('is one connection with two transactions, and a valid HAR', () => {
+      expect(analysis.connections).toHaveLength(1);
+      expect(entries).toHaveLength(2);
+      expect(validateHar(JSON.parse(har)), JSON.stringify(validateHar.errors?.slice(0, 3))).toBe(true);
+    });
+
+    it('splits the query string and the cookies, and keeps the POST body as text', () => {
+      const e = JSON.parse(har).log.entries[0];
+      expect(e.request.url).toBe('http://example.test/api?q=a%20b&x=1&flag');
+      expect(e.request.queryString).toEqual([{ name: 'q', value: 'a b' }, { name: 'x', value: '1' }, { name: 'flag', value: '' }]);
+      expect(e.request.cookies).toEqual([{ name: 'sid', value: 'abc' }, { name: 'theme', value: 'dark' }]);
+      expect(e.request.postData).toEqual({ mimeType: 'application/json', text: post });
+      expect(e.request.headersSize).toBe(reqHead.length);
+      expect(e.request.bodySize).toBe(post.length);
+      expect(e.response.cookies).toEqual([{ name: 'sid', value: 'xyz', path: '/', httpOnly: true, expires: '2037-10-21T07:28:00.000Z' }]);
+    });
+
+    it('undoes gzip: text is the original, size the decoded length, compression the bytes saved (HAR 1.2)', () => {
+      const c = JSON.parse(har).log.entries[0].response;
+      expect(c.content.text).toBe(text);
+      expect(c.content.size).toBe(text.length);
+      expect(c.content.compression).toBe(text.length - gz.length);
+      expect(c.bodySize).toBe(gz.length);
+      expect(c.headersSize).toBe(resHead.length);
+    });
+
+    it('writes a binary body as base64', () => {
+      const c = entries[1]!.response.content;
+      expect(c.encoding).toBe('base64');
+      expect(Buffer.from(c.text!, 'base64')).toEqual(Buffer.from(binary));
+    });
+
+    it('measures the timings from the frames: connect from the handshake on the first request only', () => {
+      // SYN at 0 ms, handshake ACK at 2 ms, request at 3 ms, response at 10 ms; second request at 20 ms, response 27 ms.
+      expect(entries[0]!.timings).toMatchObject({ connect: 2, blocked: 1, send: 0, wait: 7, receive: 0, dns: -1, ssl: -1 });
+      expect(entries[0]!.time).toBe(10);
+      expect(entries[0]!.startedDateTime).toBe('2023-11-14T22:13:20.000000Z');
+      expect(entries[1]!.timings).toMatchObject({ connect: -1, blocked: -1, send: 0, wait: 7, receive: 0 });
+      expect(entries[1]!.startedDateTime).toBe('2023-11-14T22:13:20.020000Z');
     });
   });
 
