@@ -3,6 +3,7 @@
 // devtools://devtools/bundled/) reads every fixture's HAR: the same code the Network panel's
 // "Import HAR file" runs. Needs Debian's chromium and playwright-core; skips visibly without them.
 import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHar } from '../../../extension/core/render/har.js';
 import { analysed, fixtureNames, withSource } from './fixtureAnalyses.js';
@@ -19,7 +20,6 @@ interface Imported {
 }
 
 describe.skipIf(!available)("Chrome DevTools' HAR importer", () => {
-  type Browser = Awaited<ReturnType<typeof import('playwright-core').chromium.launch>>;
   let browser: Browser;
   let importHars: (hars: string[]) => Promise<Imported[][]>;
 
