@@ -108,6 +108,7 @@ class CaptureEditorApp {
       case 'rowIndex':
       case 'connection':
       case 'body':
+      case 'ladder':
       case 'error':
         // Replies; they reach `request`, not this handler, unless they arrive unasked.
         return undefined;

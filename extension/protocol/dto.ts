@@ -119,6 +119,45 @@ export interface ConnectionRowDto {
   findingCount: number;
   /** The worst severity of the connection's findings, if any. */
   worstSeverity?: SeverityDto;
+  /** Frame range and packet count (what `tcp.stream eq N` selects). */
+  firstFrame: number;
+  lastFrame: number;
+  packets: number;
+  /** Frames Wireshark would flag as retransmissions and zero windows (capped), for the ladder diagram. */
+  retransmissionFrames?: number[];
+  zeroWindowFrames?: number[];
+}
+
+/** ConnectionPacketsQueryDto asks for one connection's packets, by endpoints and frame range. */
+export interface ConnectionPacketsQueryDto {
+  client: { ip: string; port: number };
+  server: { ip: string; port: number };
+  firstFrame: number;
+  lastFrame: number;
+  max: number;
+}
+
+/** LadderPacketDto is one TCP segment for the ladder diagram (times in ms since the connection's first packet; relative seq/ack). */
+export interface LadderPacketDto {
+  frame: number;
+  timeMs: number;
+  fromClient: boolean;
+  flags: number;
+  seq: number;
+  ack: number;
+  length: number;
+  window: number;
+}
+
+/** LadderDto is the ladder diagram's data: the packets (capped) and the frames to highlight. */
+export interface LadderDto {
+  connection: number;
+  packets: LadderPacketDto[];
+  truncated: boolean;
+  retransmissionFrames: number[];
+  zeroWindowFrames: number[];
+  /** Evidence frames of the connection's findings, with the finding codes that name them. */
+  evidence: { frame: number; codes: string[] }[];
 }
 
 /** FindingDto is one finding with its evidence and the catalog text that explains it. */
@@ -418,6 +457,13 @@ export const STRING_KEYS = [
   'headerCut',
   'copyFilter',
   'revealInFlows',
+  'ladderHeading',
+  'showLadder',
+  'ladderTruncated',
+  'ladderLoading',
+  'ladderGap',
+  'ladderClient',
+  'ladderServer',
 ] as const;
 
 /** StringKey names one localized string. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The typed contract between the extension host, the webview and the analysis worker.
 // Imports nothing but dto.ts: the host (Node), the webview (browser) and the worker all compile it.
-import type { AnalysisErrorDto, AnalysisStateDto, AnalysisTablesDto, BodyDto, CaptureAnalysisDto, ConnectionDetailDto, LocalizedStrings, RevealTarget, RowsPageDto, SortSpec, TableId } from './dto.js';
+import type { AnalysisErrorDto, AnalysisStateDto, AnalysisTablesDto, BodyDto, CaptureAnalysisDto, ConnectionDetailDto, ConnectionPacketsQueryDto, LadderDto, LadderPacketDto, LocalizedStrings, RevealTarget, RowsPageDto, SortSpec, TableId } from './dto.js';
 
 /** PROTOCOL_VERSION is bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 3;
@@ -72,6 +72,7 @@ export type ToWebview =
   | { type: 'rowIndex'; analysisId: number; index: number }
   | { type: 'connection'; analysisId: number; detail: ConnectionDetailDto | null }
   | { type: 'body'; analysisId: number; body: BodyDto }
+  | { type: 'ladder'; analysisId: number; ladder: LadderDto }
   | { type: 'reveal'; target: RevealTarget }
   | { type: 'analysisState'; state: AnalysisStateDto }
   | { type: 'analysisProgress'; doneBytes: number; totalBytes: number }
@@ -94,6 +95,8 @@ export type ToWebview =
  *   (its row, transactions with headers and timings, findings; null for an unknown id).
  * - `getBody`: request, sent when the user asks to see a body; answered by `body`: the host reads
  *   it from the capture file by the recorded spans, capped at the display limit setting.
+ * - `getLadder`: request, sent when the user opens a connection's packets; answered by `ladder`:
+ *   the host has a worker read the connection's packets from the file (at most MAX_LADDER_PACKETS).
  * - `select`: event, sent when the user selects a connection or finding (the host remembers it).
  * - `action`: event, sent when the user asks to copy the Wireshark display filter of a connection
  *   or finding (the host writes the clipboard) or to reveal it in the flow explorer.
@@ -106,9 +109,13 @@ export type FromWebview =
   | { type: 'locateRow'; table: TableId; id: number; sort?: SortSpec; filter?: string }
   | { type: 'getConnection'; connection: number }
   | { type: 'getBody'; connection: number; transaction: number; side: 'request' | 'response' }
+  | { type: 'getLadder'; connection: number }
   | { type: 'select'; target: RevealTarget }
   | { type: 'action'; action: 'copyFilter' | 'revealInFlows'; target: RevealTarget }
   | ErrorBody;
+
+/** MAX_LADDER_PACKETS bounds one ladder diagram. */
+export const MAX_LADDER_PACKETS = 2_000;
 
 /** MAX_DETAIL_TRANSACTIONS bounds the transactions one `connection` reply carries. */
 export const MAX_DETAIL_TRANSACTIONS = 1_000;
@@ -156,8 +163,10 @@ export interface AnalyzeRequest {
  * ToWorker is every message the host sends to the analysis worker.
  * - `analyze`: request, sent once per worker; answered by `analysisResult` or by `error`
  *   (whose `analysisError` names the file, offset and reason). Cancel by terminating the worker.
+ * - `readPackets`: request, sent once per worker; answered by `packets` (one connection's TCP
+ *   segments for the ladder diagram) or by `error`.
  */
-export type ToWorker = AnalyzeRequest | ErrorBody;
+export type ToWorker = AnalyzeRequest | { type: 'readPackets'; filePath: string; fileName: string; query: ConnectionPacketsQueryDto } | ErrorBody;
 
 //#endregion
 
@@ -172,6 +181,7 @@ export type ToWorker = AnalyzeRequest | ErrorBody;
 export type FromWorker =
   | { type: 'progress'; doneBytes: number; totalBytes: number }
   | { type: 'analysisResult'; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; report?: string }
+  | { type: 'packets'; packets: LadderPacketDto[]; truncated: boolean }
   | ErrorBody;
 
 //#endregion

@@ -8,7 +8,11 @@ import type { BodyDto, ConnectionDetailDto, FindingDto, HeaderDto, LocalizedStri
 import { append, el, type Child } from '../dom.js';
 import { fill, formatCount, formatOffset } from '../format.js';
 import type { HostChannel } from '../rpc.js';
+import { renderLadder } from './ladderView.js';
 import { actionBar } from './tablesView.js';
+
+/** Reading a connection's packets walks the file up to its last frame: allow a big capture time. */
+const LADDER_TIMEOUT_MS = 120_000;
 import { waterfall, type PhaseKind, type WaterfallRow } from './waterfallModel.js';
 
 /** ConnectionViewOptions wire the view to the host. */
@@ -91,6 +95,7 @@ export class ConnectionView {
       el('h2', { attrs: { id: headingId } }, fill(s.connectionHeading, formatOffset(r.id))),
       el('p', { className: 'note' }, summary),
       actionBar(this.options.channel, s, { connection: r.id }),
+      this.ladderSection(r.id, r.client, r.server),
       el('h3', null, s.transactionsHeading),
       rows.length === 0
         ? el('p', { className: 'note' }, s.noTransactions)
@@ -102,6 +107,25 @@ export class ConnectionView {
     this.element.hidden = false;
     const initial = lines.find((l) => l.w.row.index === selectTransaction) ?? (lines.length === 1 ? lines[0] : undefined);
     if (initial) open(initial.w, initial.line);
+  }
+
+  /** ladderSection offers the packets of the connection; they are read from the file only when asked for. */
+  private ladderSection(id: number, client: string, server: string): HTMLElement {
+    const s = this.options.strings;
+    const out = el('div', { className: 'ladder-view' });
+    const button = el('vscode-button', { attrs: { secondary: '' } }, s.showLadder);
+    button.addEventListener('click', () => {
+      out.replaceChildren(el('p', { className: 'note', attrs: { role: 'status' } }, s.ladderLoading));
+      this.options.channel.request({ type: 'getLadder', connection: id }, 'ladder', { timeoutMs: LADDER_TIMEOUT_MS }).then(
+        (reply) => {
+          if (reply.analysisId !== this.options.analysisId || this.shownId !== id) return;
+          out.replaceChildren(el('h3', null, s.ladderHeading), renderLadder(s, reply.ladder, client, server));
+        },
+        (e: unknown) => out.replaceChildren(el('p', { className: 'note' }, e instanceof Error ? e.message : String(e))),
+      );
+    });
+    out.append(button);
+    return out;
   }
 
   private legend(): HTMLElement {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalysisStateDto } from '../../protocol/dto.js';
+import type { AnalysisStateDto, ConnectionPacketsQueryDto, LadderPacketDto } from '../../protocol/dto.js';
 import { AnalysisTables } from '../tables/analysisTables.js';
-import { runAnalysis } from '../worker/analysisClient.js';
+import { ProtocolError } from '../../protocol/channel.js';
+import { runAnalysis, runPackets } from '../worker/analysisClient.js';
 import { THRESHOLDS_SECTION } from '../worker/findingSettings.js';
 import { currentFindingOptions } from '../worker/findingSettingsHost.js';
 import { DisposableStore } from '../util/dispose.js';
@@ -119,6 +120,22 @@ export class CaptureDocument implements vscode.CustomDocument {
 
     const timer = setTimeout(() => this.showProgressNotification(run, finished), NOTIFICATION_DELAY_MS);
     void finished.finally(() => clearTimeout(timer));
+  }
+
+  /**
+   * readPackets has a worker read one connection's packets from the file (the ladder diagram).
+   * Rejects with a ProtocolError naming the file when it cannot; disposing the document cancels it.
+   */
+  async readPackets(query: ConnectionPacketsQueryDto): Promise<{ packets: LadderPacketDto[]; truncated: boolean }> {
+    const abort = new AbortController();
+    const listener = this.onDidDispose(() => abort.abort());
+    try {
+      const outcome = await runPackets({ workerPath: this.context.workerPath, filePath: this.uri.fsPath, fileName: this.fileName, query, signal: abort.signal, log: (line) => this.context.log.warn(`${this.fileName}: ${line}`) });
+      if (!outcome.ok) throw new ProtocolError(outcome.error.code, `${outcome.error.fileName}: ${outcome.error.reason}`);
+      return { packets: outcome.packets, truncated: outcome.truncated };
+    } finally {
+      listener.dispose();
+    }
   }
 
   /** cancel stops the analysis in progress; its state becomes a 'cancelled' failure. */

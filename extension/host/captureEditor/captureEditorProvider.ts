@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { assertNever, MessageChannel, ProtocolError } from '../../protocol/channel.js';
 import type { RevealTarget } from '../../protocol/dto.js';
-import { PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../../protocol/messages.js';
+import { MAX_LADDER_PACKETS, PROTOCOL_VERSION, type FromWebview, type ToWebview } from '../../protocol/messages.js';
 import { readBody } from '../bodies/bodyReader.js';
 import { CaptureDiagnostics } from '../diagnostics/captureDiagnostics.js';
 import { resolveReveal, type RevealRequest } from '../tables/analysisTables.js';
@@ -224,6 +224,12 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           case 'getConnection': {
             const { tables, analysisId } = doneTables();
             return { type: 'connection', analysisId, detail: tables.connectionDetail(body.connection) ?? null };
+          }
+          case 'getLadder': {
+            const { tables, analysisId } = doneTables();
+            const query = tables.ladderQuery(body.connection, MAX_LADDER_PACKETS);
+            if (!query) throw new ProtocolError('notFound', `no connection ${body.connection}`);
+            return document.readPackets(query).then(({ packets, truncated }): ToWebview => ({ type: 'ladder', analysisId, ladder: tables.ladder(body.connection, packets, truncated) }));
           }
           case 'getBody': {
             const { tables, analysisId } = doneTables();

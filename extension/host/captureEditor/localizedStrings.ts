@@ -115,6 +115,13 @@ export function localizedStrings(): LocalizedStrings {
     closeDetail: vscode.l10n.t('Close'),
     headerCut: vscode.l10n.t('(value cut for display)'),
     revealInFlows: vscode.l10n.t('Reveal in Flows'),
+    ladderHeading: vscode.l10n.t('Packets'),
+    showLadder: vscode.l10n.t('Show packets (ladder diagram)'),
+    ladderTruncated: vscode.l10n.t('The first {0} packets are shown.', '{0}'),
+    ladderLoading: vscode.l10n.t('Reading the packets from the capture…'),
+    ladderGap: vscode.l10n.t('{0} ms later', '{0}'),
+    ladderClient: vscode.l10n.t('Client {0}', '{0}'),
+    ladderServer: vscode.l10n.t('Server {0}', '{0}'),
     copyFilter: vscode.l10n.t('Copy Wireshark filter'),
   };
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The connections and findings tables of one analysis, kept on the host and served in pages.
-import type { AnalysisTablesDto, ConnectionColumn, ConnectionDetailDto, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId, TransactionRowDto } from '../../protocol/dto.js';
+import { parseEndpoint } from '../flowExplorer/flowTree.js';
+import type { AnalysisTablesDto, ConnectionColumn, ConnectionDetailDto, ConnectionPacketsQueryDto, LadderDto, LadderPacketDto, ConnectionRowDto, FindingColumn, FindingDto, RevealTarget, RowsPageDto, SeverityDto, SortSpec, TableId, TransactionRowDto } from '../../protocol/dto.js';
 import { MAX_DETAIL_TRANSACTIONS, MAX_PAGE_ROWS, type RowsQuery } from '../../protocol/messages.js';
 import { RowTable, type SortValue, type TableSpec } from './rowTable.js';
 
@@ -86,6 +87,33 @@ export class AnalysisTables {
     if (!row) return undefined;
     const all = this.transactionsOf(id);
     return { row, transactions: all.slice(0, MAX_DETAIL_TRANSACTIONS), transactionsTotal: all.length, findings: this.findings.rows.filter((f) => f.connection === id) };
+  }
+
+  /** ladderQuery names connection `id`'s packets for readConnectionPackets; undefined for an unknown id or unparsable endpoints. */
+  ladderQuery(id: number, max: number): ConnectionPacketsQueryDto | undefined {
+    const row = this.connections.rows[this.connections.locate(id)];
+    const client = row && parseEndpoint(row.client);
+    const server = row && parseEndpoint(row.server);
+    if (!row || !client || !server) return undefined;
+    return { client: { ip: client.host, port: client.port }, server: { ip: server.host, port: server.port }, firstFrame: row.firstFrame, lastFrame: row.lastFrame, max };
+  }
+
+  /** ladder joins a connection's packets with the frames to highlight: retransmissions, zero windows, and the findings' evidence. */
+  ladder(id: number, packets: LadderPacketDto[], truncated: boolean): LadderDto {
+    const row = this.connections.rows[this.connections.locate(id)];
+    const evidence = new Map<number, Set<string>>();
+    for (const f of this.findings.rows) {
+      if (f.connection !== id) continue;
+      for (const frame of f.frames) evidence.set(frame, (evidence.get(frame) ?? new Set()).add(f.code));
+    }
+    return {
+      connection: id,
+      packets,
+      truncated,
+      retransmissionFrames: row?.retransmissionFrames ?? [],
+      zeroWindowFrames: row?.zeroWindowFrames ?? [],
+      evidence: [...evidence].sort((a, b) => a[0] - b[0]).map(([frame, codes]) => ({ frame, codes: [...codes].sort() })),
+    };
   }
 
   /** transaction is one transaction by connection id and request index. */

@@ -2,8 +2,8 @@
 // Host side of the analysis worker. Free of `vscode` so it can be exercised from plain Node.
 import { Worker } from 'node:worker_threads';
 import { MessageChannel, ProtocolError, assertNever } from '../../protocol/channel.js';
-import type { AnalysisErrorDto, AnalysisTablesDto, CaptureAnalysisDto } from '../../protocol/dto.js';
-import type { FromWorker, ReportFormat, ToWorker } from '../../protocol/messages.js';
+import type { AnalysisErrorDto, AnalysisTablesDto, CaptureAnalysisDto, ConnectionPacketsQueryDto, LadderPacketDto } from '../../protocol/dto.js';
+import type { AnalyzeRequest, FromWorker, ReportFormat, ToWorker } from '../../protocol/messages.js';
 
 /** AnalysisOutcome is how one analysis ended; `runAnalysis` never rejects. */
 export type AnalysisOutcome = { ok: true; analysis: CaptureAnalysisDto; tables: AnalysisTablesDto; report?: string } | { ok: false; error: AnalysisErrorDto };
@@ -36,11 +36,43 @@ export interface RunAnalysisOptions {
  * reply, error reply, cancel, uncaught exception in the worker, or an unexpected exit.
  */
 export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcome> {
+  const request: AnalyzeRequest = {
+    type: 'analyze',
+    filePath: options.filePath,
+    fileName: options.fileName,
+    ...(options.report ? { report: options.report } : {}),
+    ...(options.docsUri ? { docsUri: options.docsUri } : {}),
+    ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}),
+    ...(options.findingOptions ? { findingOptions: options.findingOptions } : {}),
+  };
+  return runInWorker(options, request, 'analysisResult', (reply) => ({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.report !== undefined ? { report: reply.report } : {}) }));
+}
+
+/** PacketsOutcome is how one `readPackets` run ended. */
+export type PacketsOutcome = { ok: true; packets: LadderPacketDto[]; truncated: boolean } | { ok: false; error: AnalysisErrorDto };
+
+/** runPackets reads one connection's packets in a worker (for the ladder diagram); like runAnalysis it never rejects. */
+export function runPackets(options: WorkerRunOptions & { filePath: string; query: ConnectionPacketsQueryDto }): Promise<PacketsOutcome> {
+  return runInWorker(options, { type: 'readPackets', filePath: options.filePath, fileName: options.fileName, query: options.query }, 'packets', (reply) => ({ ok: true, packets: reply.packets, truncated: reply.truncated }));
+}
+
+/** WorkerRunOptions are what every worker run needs. */
+export interface WorkerRunOptions {
+  workerPath: string;
+  fileName: string;
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** runInWorker sends one request to a fresh worker and maps its reply; the worker is terminated before the promise settles. */
+function runInWorker<T extends FromWorker['type'], R>(options: WorkerRunOptions, request: ToWorker, expect: T, ok: (reply: Extract<FromWorker, { type: T }>) => R): Promise<R | { ok: false; error: AnalysisErrorDto }> {
+  type Outcome = R | { ok: false; error: AnalysisErrorDto };
   const { fileName, signal, log } = options;
-  const fail = (code: AnalysisErrorDto['code'], reason: string): AnalysisOutcome => ({ ok: false, error: { code, fileName, reason } });
+  const fail = (code: AnalysisErrorDto['code'], reason: string): Outcome => ({ ok: false, error: { code, fileName, reason } });
   if (signal?.aborted) return Promise.resolve(fail('cancelled', 'analysis cancelled'));
 
-  return new Promise<AnalysisOutcome>((resolve) => {
+  return new Promise<Outcome>((resolve) => {
     let settled = false;
     let worker: Worker;
     try {
@@ -58,6 +90,7 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
             options.onProgress?.(body.doneBytes, body.totalBytes);
             return undefined;
           case 'analysisResult':
+          case 'packets':
           case 'error':
             // Replies are settled by `request`; arriving here means the worker sent one unasked.
             log?.(`analysis worker sent an unrequested '${body.type}'`);
@@ -70,7 +103,7 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
       requestTimeoutMs: 0, // Big captures take as long as they take; the user cancels instead.
     });
 
-    const finish = (outcome: AnalysisOutcome): void => {
+    const finish = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
@@ -87,15 +120,13 @@ export function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisOutcom
     worker.on('error', (e) => finish(fail('workerCrashed', `the analysis worker failed: ${e.message}`)));
     worker.on('exit', (exitCode) => finish(fail('workerCrashed', `the analysis worker exited unexpectedly (exit code ${exitCode})`)));
 
-    channel
-      .request({ type: 'analyze', filePath: options.filePath, fileName, ...(options.report ? { report: options.report } : {}), ...(options.docsUri ? { docsUri: options.docsUri } : {}), ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}), ...(options.findingOptions ? { findingOptions: options.findingOptions } : {}) }, 'analysisResult')
-      .then(
-        (reply) => finish({ ok: true, analysis: reply.analysis, tables: reply.tables, ...(reply.report !== undefined ? { report: reply.report } : {}) }),
-        (e: unknown) => {
-          if (e instanceof ProtocolError && e.analysisError) finish({ ok: false, error: e.analysisError });
-          else if (e instanceof ProtocolError && e.code === 'disposed') finish(fail('cancelled', 'analysis cancelled'));
-          else finish(fail('internal', e instanceof Error ? e.message : String(e)));
-        },
-      );
+    channel.request(request, expect).then(
+      (reply) => finish(ok(reply)),
+      (e: unknown) => {
+        if (e instanceof ProtocolError && e.analysisError) finish({ ok: false, error: e.analysisError });
+        else if (e instanceof ProtocolError && e.code === 'disposed') finish(fail('cancelled', 'analysis cancelled'));
+        else finish(fail('internal', e instanceof Error ? e.message : String(e)));
+      },
+    );
   });
 }

@@ -137,7 +137,14 @@ export function toConnectionRow(c: Connection, findings: readonly Finding[]): Co
     retransmissions: up.retransmissions + down.retransmissions,
     findingCodes: [...new Set(findings.map((f) => f.code))].sort(),
     findingCount: findings.length,
+    firstFrame: c.firstFrame,
+    lastFrame: c.lastFrame,
+    packets: c.packets,
   };
+  const retransmissions = [...up.retransmissionFrames, ...down.retransmissionFrames].sort((a, b) => a - b);
+  if (retransmissions.length) row.retransmissionFrames = retransmissions;
+  const zeroWindows = [...up.zeroWindowFrames, ...down.zeroWindowFrames].sort((a, b) => a - b);
+  if (zeroWindows.length) row.zeroWindowFrames = zeroWindows;
   const worst = worstSeverity(findings);
   if (worst) row.worstSeverity = worst;
   return row;

@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeCapture } from '../../core/analyze.js';
 import { FileSource } from '../../core/capture/byteSource.js';
+import { readConnectionPackets } from '../../core/flows/connectionPackets.js';
 import { renderHar } from '../../core/render/har.js';
 import { renderJson } from '../../core/render/json.js';
 import { renderSarif } from '../../core/render/sarif.js';
@@ -70,6 +71,23 @@ function renderReport(request: AnalyzeRequest, analysis: CaptureAnalysis): strin
   }
 }
 
+/** readPackets reads one connection's segments again for the ladder diagram. */
+function readPackets(request: Extract<ToWorker, { type: 'readPackets' }>): FromWorker {
+  let source: FileSource;
+  try {
+    source = FileSource.open(request.filePath);
+  } catch (e) {
+    throw analysisFailure(e, request.fileName);
+  }
+  try {
+    return { type: 'packets', ...readConnectionPackets(source, request.query) };
+  } catch (e) {
+    throw analysisFailure(e, request.fileName);
+  } finally {
+    source.close();
+  }
+}
+
 function analysisFailure(e: unknown, fileName: string): ProtocolError {
   const error = toAnalysisError(e, fileName);
   return new ProtocolError(error.code, describeAnalysisError(error), error);
@@ -88,6 +106,8 @@ function main(): void {
       switch (body.type) {
         case 'analyze':
           return analyze(body, channel);
+        case 'readPackets':
+          return readPackets(body);
         case 'error':
           return undefined;
         default:

@@ -14,7 +14,7 @@ import { renderHar } from '../../../extension/core/render/har.js';
 import { renderJson } from '../../../extension/core/render/json.js';
 import { renderSarif } from '../../../extension/core/render/sarif.js';
 import { renderText } from '../../../extension/core/render/text.js';
-import { runAnalysis } from '../../../extension/host/worker/analysisClient.js';
+import { runAnalysis, runPackets } from '../../../extension/host/worker/analysisClient.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../../helpers/corpus.js';
 
 let dir: string;
@@ -91,5 +91,17 @@ describe('runAnalysis', () => {
     const running = runAnalysis({ workerPath, filePath: capture, fileName: 'p.pcap', signal: during.signal });
     during.abort();
     expect(await running).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+  });
+});
+
+describe('runPackets', () => {
+  it("reads one connection's packets in the worker, or says why it cannot", async () => {
+    const c = core(capture, 'p.pcap').connections[0]!;
+    const query = { client: c.client, server: c.server, firstFrame: c.firstFrame, lastFrame: c.lastFrame, max: 1_000 };
+    const outcome = await runPackets({ workerPath, filePath: capture, fileName: 'p.pcap', query });
+    expect(outcome).toMatchObject({ ok: true, truncated: false });
+    expect(outcome.ok && outcome.packets.map((p) => p.frame)).toHaveLength(c.packets);
+    const missing = await runPackets({ workerPath, filePath: join(dir, 'gone.pcap'), fileName: 'gone.pcap', query });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'fileNotFound', fileName: 'gone.pcap' } });
   });
 });

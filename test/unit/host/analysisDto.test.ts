@@ -120,7 +120,7 @@ describe('AnalysisTables', () => {
 
   it('caps a page at MAX_PAGE_ROWS', () => {
     const tables = new AnalysisTables({
-      connections: Array.from({ length: 1_200 }, (_, id) => ({ id, client: 'a', server: 'b', protocol: 'unknown', requests: 0, durationMs: 0, connState: 'SF', bytesUp: 0, bytesDown: 0, retransmissions: 0, findingCodes: [], findingCount: 0 })),
+      connections: Array.from({ length: 1_200 }, (_, id) => ({ id, client: 'a', server: 'b', protocol: 'unknown', requests: 0, durationMs: 0, connState: 'SF', bytesUp: 0, bytesDown: 0, retransmissions: 0, findingCodes: [], findingCount: 0, firstFrame: 1, lastFrame: 1, packets: 1 })),
       findings: [],
       transactions: [],
     });

@@ -60,6 +60,8 @@ function hostHandler(body: FromWebview): ToWebview | undefined {
       return { type: 'rowIndex', analysisId: 1, index: -1 };
     case 'getConnection':
       return { type: 'connection', analysisId: 1, detail: null };
+    case 'getLadder':
+      return { type: 'ladder', analysisId: 1, ladder: { connection: 0, packets: [], truncated: false, retransmissionFrames: [], zeroWindowFrames: [], evidence: [] } };
     case 'getBody':
       return { type: 'body', analysisId: 1, body: { totalBytes: 0, locatedBytes: 0, shownBytes: 0, kind: 'empty', content: '' } };
     case 'select':
