@@ -56,6 +56,10 @@ describe('JSON report schema (docs/schema/analysis.schema.json)', () => {
     expect(renderJson(analysis)).toBe(text);
   });
 
+  it.each(['fixtures/http/pipelining-hol.pcap', 'fixtures/h2/h2c-prior-knowledge.pcap', 'fixtures/capture/keepalive-get-nano.pcap'])('golden %s', async (name) => {
+    await expect(renderJson(analysed(name))).toMatchFileSnapshot(`__golden__/${name.replace(/^fixtures\//, '')}.json`);
+  });
+
   it('the checker finds an undocumented property and a schema violation (it can fail)', () => {
     const report = JSON.parse(renderJson(analysed('fixtures/http/pipelining-hol.pcap')));
     report.connections[0].transactions[0].request.surprise = 1;
