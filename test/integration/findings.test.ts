@@ -80,6 +80,12 @@ describe('findings on fixtures', () => {
     expect(f.count).toBeGreaterThan(0);
   });
 
+  it('tcp-hol-blocking on HTTP/1.1: each stall names the one response, lost and held', () => {
+    const hol = findings('tcp/lossy-input-drop.pcap').filter((x) => x.code === 'tcp-hol-blocking');
+    expect(hol).toHaveLength(12);
+    for (const f of hol) expect(f).toMatchObject({ transaction: 0, transactions: [0] });
+  });
+
   it.each([
     { name: 'tcp/rst-by-client.pcap', bytes: 20_000 },
     { name: 'tcp/rst-by-server.pcap', bytes: 16_000 },
@@ -129,6 +135,10 @@ describe('findings fixtures (fixtures/findings) and their controls', () => {
     expect(codes(fs).sort()).toEqual(['retransmission', 'tcp-hol-blocking']);
     const hol = fs.find((f) => f.code === 'tcp-hol-blocking')!;
     expect(hol.frames[1]).toBe(80);
+    // The lost frame 32 carried the DATA frame of stream 15 that completes in frame 38; the held frames
+    // 33-75 carried DATA of streams 15, 17, 13 (tshark -d tcp.port==8080,http2, fixtures/README.md).
+    // Transactions 0, 1, 2 are streams 13, 15, 17.
+    expect(hol).toMatchObject({ streamId: 15, transaction: 1, streamIds: [13, 15, 17], transactions: [0, 1, 2], bytes: 35_603 });
     expect(hol.delayMs).toBeGreaterThan(10);
     expect(hol.delayMs).toBeLessThan(20);
   });

@@ -5,7 +5,7 @@
 // rules); each returns findings with evidence frames and the measured quantity. Thresholds are
 // options with defaults; the CLI and, later, VS Code settings can change them.
 
-import type { Connection } from '../flows/connection.js';
+import type { Connection, HolStall } from '../flows/connection.js';
 import type { HttpTransaction } from '../http/transaction.js';
 import { formatEndpoint } from '../render/format.js';
 import { DIAGNOSTIC_CODES, type FindingCode } from './diagnosticCodes.js';
@@ -142,16 +142,19 @@ function tcpCosts(c: Connection, o: FindingOptions, emit: Emit): void {
   }
   for (const [sender, d] of [['client', c.clientToServer], ['server', c.serverToClient]] as const) {
     for (const h of d.holStalls ?? []) {
-      const streams = c.protocol === 'h2c' ? ' (every HTTP/2 stream on the connection waited)' : '';
+      const v = holVictims(c, sender, h);
       emit({
         code: 'tcp-hol-blocking',
         connection: c.id,
+        ...(v.lost.length ? { transaction: v.lost[0]!.index, ...(v.lost[0]!.streamId !== undefined ? { streamId: v.lost[0]!.streamId } : {}) } : {}),
+        ...(v.held.length ? { transactions: v.held.map((t) => t.index) } : {}),
+        ...(h.http2 && v.heldStreams.length ? { streamIds: v.heldStreams } : {}),
         frames: [h.heldSinceFrame, h.releasedFrame],
         startTime: h.heldSince,
         endTime: h.releasedAt,
         delayMs: h.stallMs,
         bytes: h.heldBytes,
-        message: `${h.heldBytes} bytes the ${sender} sent after a lost segment (from frame ${h.heldSinceFrame}) could not reach the application for ${ms(h.stallMs)}, until the retransmission in frame ${h.releasedFrame} filled the hole${streams}.`,
+        message: `${h.heldBytes} bytes the ${sender} sent after a lost segment (from frame ${h.heldSinceFrame}) could not reach the application for ${ms(h.stallMs)}, until the retransmission in frame ${h.releasedFrame} filled the hole${v.text}.`,
       });
     }
   }
@@ -168,6 +171,42 @@ function tcpCosts(c: Connection, o: FindingOptions, emit: Emit): void {
       });
     }
   }
+}
+
+/**
+ * holVictims names what a head-of-line stall delayed: on HTTP/2, the streams whose frames the lost
+ * bytes carried and those whose frames arrived after them and waited (RFC 9113 §5: streams share
+ * one TCP byte stream, so one loss stalls them all); on HTTP/1.x, the messages of the sending side
+ * whose bytes lie in the lost and the held ranges. Nothing is named when the ranges are unknown.
+ */
+function holVictims(c: Connection, sender: 'client' | 'server', h: HolStall): { lost: HttpTransaction[]; held: HttpTransaction[]; heldStreams: number[]; text: string } {
+  const none = { lost: [], held: [], heldStreams: [] };
+  if (h.http2) {
+    const byStream = (ids: number[]) => ids.flatMap((id) => c.transactions.filter((t) => t.streamId === id));
+    const { lostStreams, heldStreams } = h.http2;
+    const list = (ids: number[]) => (ids.length === 1 ? `stream ${ids[0]}` : `streams ${ids.join(', ')}`);
+    const text = lostStreams.length || heldStreams.length
+      ? `; the lost bytes carried HTTP/2 ${lostStreams.length ? list(lostStreams) : 'no stream data'}${heldStreams.length ? `, and ${list(heldStreams)} waited behind them` : ''}`
+      : '';
+    return { lost: byStream(lostStreams), held: byStream(heldStreams), heldStreams, text };
+  }
+  if (c.protocol === 'h2c') return { ...none, text: ' (every HTTP/2 stream on the connection waited; its frames could not be located)' };
+  if (h.lostOffset === undefined || h.lostBytes === undefined) return { ...none, text: '' };
+  const heldFrom = h.lostOffset + h.lostBytes;
+  const what = sender === 'client' ? 'request' : 'response';
+  const message = (t: HttpTransaction) => (sender === 'client' ? t.request : t.response);
+  const overlaps = (t: HttpTransaction, from: number, to: number) => {
+    const m = message(t);
+    return m !== undefined && t.streamId === undefined && m.streamOffset < to && m.streamOffset + m.headerBytes + m.bodyWireBytes > from;
+  };
+  const lost = c.transactions.filter((t) => overlaps(t, h.lostOffset!, heldFrom));
+  const held = c.transactions.filter((t) => overlaps(t, heldFrom, heldFrom + h.heldBytes));
+  const name = (ts: HttpTransaction[]) => `${what}${ts.length === 1 ? '' : 's'} to ${ts.map((t) => `#${t.index} (${t.method} ${t.target.length > 60 ? `${t.target.slice(0, 57)}...` : t.target})`).join(', ')}`;
+  const same = lost.length === held.length && lost.every((t, i) => held[i] === t);
+  let text = '';
+  if (same && lost.length) text = `; the lost and the held bytes were all part of the ${name(lost)}`;
+  else if (lost.length || held.length) text = `; the lost bytes were part of ${lost.length ? `the ${name(lost)}` : `no ${what}`}${held.length ? `, and the ${name(held)} waited behind them` : ''}`;
+  return { lost, held, heldStreams: [], text };
 }
 
 //#endregion

@@ -17,6 +17,12 @@ export interface Finding {
   transaction?: number;
   /** HTTP/2 stream id, when it applies. */
   streamId?: number;
+  /**
+   * When a finding is about several transactions or HTTP/2 streams (the victims of a head-of-line
+   * stall), their indices and stream ids, ascending; `transaction`/`streamId` then name the cause.
+   */
+  transactions?: number[];
+  streamIds?: number[];
   /** Evidence frames in capture order. */
   frames: number[];
   /** Seconds since the analysis time base (CaptureAnalysis.timeBaseSec). */

@@ -33,6 +33,27 @@ export interface RttSummary {
   medianEstimated: boolean;
 }
 
+/**
+ * HolStall is one head-of-line stall in one direction: bytes that had reached the receiver waited,
+ * undeliverable, until a retransmission filled the hole before them (RFC 9293 §3.10.7.4: a receiver
+ * delivers in order only).
+ */
+export interface HolStall {
+  /** First held segment and the retransmission that released it; times in seconds since the time base. */
+  heldSinceFrame: number;
+  releasedFrame: number;
+  heldSince: number;
+  releasedAt: number;
+  /** Data bytes held (a FIN is not counted), and for how long (ms). */
+  heldBytes: number;
+  stallMs: number;
+  /** Stream offset (0 = first data byte) and length of the lost bytes; the held bytes follow them. Absent when unknown. */
+  lostOffset?: number;
+  lostBytes?: number;
+  /** HTTP/2 (frames found from the stream's start): the streams the lost bytes and the held bytes belonged to. */
+  http2?: { lostStreams: number[]; heldStreams: number[] };
+}
+
 /** DirectionSummary holds what one direction of a connection sent and how it went. */
 export interface DirectionSummary {
   /** TCP segments sent, and frames that carried payload. */
@@ -87,7 +108,7 @@ export interface DirectionSummary {
    * Head-of-line stalls in this direction (first 100): data that had arrived was held back from the
    * receiving application until a retransmission filled the hole before it.
    */
-  holStalls?: { heldSinceFrame: number; releasedFrame: number; heldBytes: number; stallMs: number; heldSince: number; releasedAt: number }[];
+  holStalls?: HolStall[];
   /** Nagle/delayed-ACK stalls this side suffered as a sender (first 100). */
   nagleStalls?: NagleStall[];
 }

@@ -16,8 +16,9 @@
 import type { Timestamp } from '../capture/timestamp.js';
 import type { DecodedPacket, TcpSegment } from '../wire/packet.js';
 import { TcpFlag } from '../wire/tcp.js';
-import type { Connection, DirectionSummary, HandshakeState, RoleSource, ZeekConnState } from './connection.js';
+import type { Connection, DirectionSummary, HandshakeState, HolStall, RoleSource, ZeekConnState } from './connection.js';
 import { flowKey } from './flowKey.js';
+import { Http2FrameIndex } from './http2FrameIndex.js';
 import { NagleDetector } from './nagleDetector.js';
 import { RttSamples } from './rttSamples.js';
 import { seqDiff } from './seq.js';
@@ -114,6 +115,9 @@ class SideState {
   /** Largest payload this side has sent. */
   maxSegment = 0;
   readonly holStalls: NonNullable<DirectionSummary['holStalls']> = [];
+  /** Where this side's HTTP/2 frames lie, to name the streams a stall held (undefined: not HTTP/2 from offset 0). */
+  h2: Http2FrameIndex | undefined;
+  h2Checked = false;
   readonly reassembler: StreamReassembler;
   /** History letters with how often each counting letter has occurred. */
   readonly letterCounts = new Map<string, number>();
@@ -176,9 +180,17 @@ class ConnectionState {
     const recording: StreamSink = {
       onData: (dir, bytes, at) => {
         lastGapEnd[dir] = -1;
+        const side = sides[dir]!;
+        if (!side.h2Checked) {
+          side.h2Checked = true;
+          if (at.streamOffset === 0) side.h2 = Http2FrameIndex.detect(bytes);
+        }
+        side.h2?.feed(at.streamOffset, bytes);
         sink.onData(dir, bytes, at);
       },
       onGap: (dir, offset, length) => {
+        sides[dir]!.h2Checked = true;
+        sides[dir]!.h2?.gap();
         const summary = sides[dir]!.summary;
         const list = summary.gapRanges;
         const last = list[list.length - 1];
@@ -334,12 +346,16 @@ export class ConnectionTracker {
     const fileOffset = seg.payloadOffset !== undefined ? packet.fileOffset + seg.payloadOffset : NaN;
     const heldBefore = fwd.reassembler.bufferedBytes;
     const oldest = heldBefore > 0 ? fwd.reassembler.oldestBuffered : undefined;
+    // The hole: from the next byte to deliver up to the first byte waiting behind it.
+    const holeOffset = fwd.reassembler.nextOffset;
+    const heldOffset = fwd.reassembler.firstBufferedOffset;
     // A RST's payload is diagnostic text, not stream data (RFC 9293 §3.5.3); the RST itself ends the stream in reset().
     if ((seglen > 0 || flags & FIN) && !(flags & RST)) fwd.reassembler.onSegment(seq, seg.payload, seglen, flags, frame, time, fileOffset);
     // A retransmission that filled a hole released data the receiver already had: it was head-of-line blocked.
     const released = heldBefore - fwd.reassembler.bufferedBytes;
-    if (oldest && released > 0 && s.retransmissions > retransmissionsBefore && fwd.holStalls.length < 100) {
-      fwd.holStalls.push({ heldSinceFrame: oldest.frame, releasedFrame: frame, heldBytes: released, stallMs: (time - oldest.time) * 1000, heldSince: oldest.time, releasedAt: time });
+    if (oldest && released > 0 && s.retransmissions > retransmissionsBefore) {
+      const stall = { heldSinceFrame: oldest.frame, releasedFrame: frame, heldBytes: released, stallMs: (time - oldest.time) * 1000, heldSince: oldest.time, releasedAt: time };
+      this.holStall(fwd, stall, holeOffset, heldOffset !== undefined ? heldOffset - holeOffset : undefined);
     }
     if (flags & ACK) rev.reassembler.onAck(seg.ack);
   }
@@ -521,11 +537,15 @@ export class ConnectionTracker {
         s.retransmissionWaitMs += (time - original.time) * 1000;
         // Seen from the sender's side of the loss: everything sent after the lost segment reached the
         // receiver but waited there, undeliverable, until this retransmission filled the hole.
+        // A FIN occupies a sequence number but is no data the application waits for (RFC 9293 §3.4).
+        const dataEnd = (end: number) => (fwd.finSeq !== undefined && seqDiff(end, fwd.finSeq) > 0 ? fwd.finSeq : end);
         const i = fwd.unacked.indexOf(original);
         const after = fwd.unacked[i + 1];
-        const heldBytes = fwd.nextSeq !== undefined ? seqDiff(fwd.nextSeq, original.endSeq) : 0;
-        if (after && heldBytes > 0 && !(s.spuriousRetransmissions > spuriousBefore) && fwd.holStalls.length < 100) {
-          fwd.holStalls.push({ heldSinceFrame: after.frame, releasedFrame: frame, heldBytes, stallMs: (time - after.time) * 1000, heldSince: after.time, releasedAt: time });
+        const lostEnd = dataEnd(original.endSeq);
+        const heldBytes = fwd.nextSeq !== undefined ? seqDiff(dataEnd(fwd.nextSeq), lostEnd) : 0;
+        const lostOffset = fwd.reassembler.offsetOf(original.seq);
+        if (after && heldBytes > 0 && !(s.spuriousRetransmissions > spuriousBefore)) {
+          this.holStall(fwd, { heldSinceFrame: after.frame, releasedFrame: frame, heldBytes, stallMs: (time - after.time) * 1000, heldSince: after.time, releasedAt: time }, lostOffset, seqDiff(lostEnd, original.seq));
         }
       } else if (rev.lastAck === seq) {
         s.retransmissionWaitMs += (time - rev.lastAckChangeTime) * 1000;
@@ -557,6 +577,19 @@ export class ConnectionTracker {
     fwd.window = seg.window;
     fwd.lastAckTime = time;
     if (flags & ACK) fwd.lastAck = ack;
+  }
+
+  /**
+   * holStall records a head-of-line stall with where it sits in the stream: the lost bytes at
+   * `lostOffset` (`lostBytes` long) and the held bytes right after them; on HTTP/2, the streams whose
+   * frames the lost and the held bytes carried.
+   */
+  private holStall(fwd: SideState, stall: Omit<HolStall, 'lostOffset' | 'lostBytes' | 'http2'>, lostOffset: number | undefined, lostBytes: number | undefined): void {
+    if (fwd.holStalls.length >= 100) return;
+    const known = lostOffset !== undefined && lostBytes !== undefined && lostBytes > 0;
+    const held = known ? { lostOffset, lostBytes } : {};
+    const h2 = known && fwd.h2 ? { http2: { lostStreams: fwd.h2.streamsIn(lostOffset, lostOffset + lostBytes), heldStreams: fwd.h2.streamsIn(lostOffset + lostBytes, lostOffset + lostBytes + stall.heldBytes) } } : {};
+    fwd.holStalls.push({ ...stall, ...held, ...h2 });
   }
 
   /** watchNagle feeds both directions' Nagle detectors with this segment. */

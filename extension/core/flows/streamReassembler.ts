@@ -349,7 +349,11 @@ export class StreamReassembler {
     return this.c.oooBufferCapHits;
   }
 
-  /** Copied out-of-order bytes held right now. */
+  /** Stream offset of the first out-of-order byte waiting behind a hole (undefined when none waits). */
+  get firstBufferedOffset(): number | undefined {
+    return this.buf[this.bufHead]?.start;
+  }
+
   /** Arrival of the earliest out-of-order piece still waiting for a hole to fill: its frame and time. */
   get oldestBuffered(): { frame: number; time: number } | undefined {
     let oldest: BufferedPiece | undefined;
@@ -360,6 +364,7 @@ export class StreamReassembler {
     return oldest && { frame: oldest.frame, time: oldest.time };
   }
 
+  /** Copied out-of-order bytes held right now. */
   get bufferedBytes(): number {
     return this.buffered;
   }
