@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The workspace folder code-server opens: copies of the fixtures the tests open, and the damaged
 // captures made from them. Made before code-server starts so its file search sees every file.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, WORKSPACE_DIR } from './paths.js';
@@ -77,4 +77,11 @@ export interface CliAnalysis {
 export function cliAnalysis(name: string): CliAnalysis {
   const out = execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'analyze', workspacePath(name), '--format', 'json'], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(out) as CliAnalysis;
+}
+
+/** cliError runs the CLI on a workspace file it must reject and returns its error line (stderr). */
+export function cliError(name: string): string {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'analyze', workspacePath(name), '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status === 0) throw new Error(`the CLI accepted ${name}`);
+  return result.stderr.trim();
 }
