@@ -59,10 +59,16 @@ export function renderText(analysis: CaptureAnalysis, options: TextOptions = {})
   return lines.join('\n') + '\n';
 }
 
-/** findingLines is each finding as a line of severity, code, connection[transaction] and frames, then its message. */
+/**
+ * findingLines is each finding as a line of severity, code, connection[transaction] and frames, then its
+ * message: errors first, then warnings, then info, each group in time order (the analysis' order).
+ */
 function findingLines(analysis: CaptureAnalysis, paint: (style: keyof typeof SGR, text: string) => string): string[] {
   const colour = { error: 'red', warning: 'yellow', info: 'cyan' } as const;
-  return analysis.findings.flatMap((f) => [
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  // Array.prototype.sort is stable (ES2019), so time order survives within a severity.
+  const findings = [...analysis.findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return findings.flatMap((f) => [
     `  ${paint(colour[f.severity], f.severity.padEnd(7))} ${f.code}  #${f.connection}${f.transaction !== undefined ? `[${f.transaction}]` : ''}  frames ${f.frames.join(',')}`,
     `          ${f.message}`,
   ]);
