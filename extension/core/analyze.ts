@@ -2,7 +2,7 @@
 import type { ByteSource } from './capture/byteSource.js';
 import { openCapture } from './capture/openCapture.js';
 import { SCHEMA_VERSION, type CaptureAnalysis, type CaptureSummary } from './model.js';
-import { runFindings, type FindingOptions } from './analysis/engine.js';
+import { nagleOptions, runFindings, type FindingOptions } from './analysis/engine.js';
 import { ConnectionTracker } from './flows/connectionTracker.js';
 import { HttpConnection } from './http/httpConnection.js';
 import { PacketStats } from './packetStats.js';
@@ -60,7 +60,7 @@ export function analyzeCapture(source: ByteSource, options: AnalyzeOptions): Cap
       const app = new HttpConnection(clientSide, ports);
       apps.set(stream, app);
       return app;
-    }, record.tsSec);
+    }, record.tsSec, nagleOptions(options.findings));
     tracker.add(stats.add(record));
     if (options.onProgress && capture.packets % every === 0) options.onProgress(reader.offset, source.size);
   }

@@ -4,15 +4,16 @@
 // never wording.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FindingOptions } from '../../extension/core/analysis/engine.js';
 import type { Finding } from '../../extension/core/analysis/finding.js';
 import { analyzeCapture } from '../../extension/core/analyze.js';
 import { FileSource } from '../../extension/core/capture/byteSource.js';
 import { FIXTURES_DIR } from '../helpers/corpus.js';
 
-function findings(name: string): Finding[] {
+function findings(name: string, options: Partial<FindingOptions> = {}): Finding[] {
   const source = FileSource.open(join(FIXTURES_DIR, name));
   try {
-    return analyzeCapture(source, { fileName: name }).findings;
+    return analyzeCapture(source, { fileName: name, findings: options }).findings;
   } finally {
     source.close();
   }
@@ -37,6 +38,23 @@ describe('findings on fixtures', () => {
 
   it('nagle control (TCP_NODELAY): no stall reported', () => {
     expect(findings('http/nagle-control-nodelay.pcap')).toEqual([]);
+  });
+
+  // The Nagle thresholds are finding options (CLI --set): the recorded stalls are a 192-byte A, an ACK
+  // held ~43 ms beyond a sub-millisecond RTT, and a 54-byte B.
+  it.each([
+    { options: {}, want: 4 },
+    { options: { nagleMinAckDelayMs: 40 }, want: 4 },
+    { options: { nagleMinAckDelayMs: 50 }, want: 0 },
+    { options: { nagleMaxAckDelayMs: 30 }, want: 0 },
+    { options: { nagleSmallSegmentBytes: 193 }, want: 4 },
+    { options: { nagleSmallSegmentBytes: 192 }, want: 0 },
+  ])('nagle-delayed-ack thresholds $options: $want stalls', ({ options, want }) => {
+    expect(findings('http/nagle-delayed-ack.pcap', options).filter((f) => f.code === 'nagle-delayed-ack')).toHaveLength(want);
+  });
+
+  it('nagle control stays clean with the loosest thresholds: TCP_NODELAY sends B before the ACK', () => {
+    expect(findings('http/nagle-control-nodelay.pcap', { nagleMinAckDelayMs: 0, nagleMaxAckDelayMs: 100_000, nagleReleaseSlackMs: 1000 })).toEqual([]);
   });
 
   it('hol-blocking: /a, /b, /c each queued ~300 ms behind /slow', () => {

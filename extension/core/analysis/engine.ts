@@ -6,6 +6,7 @@
 // options with defaults; the CLI and, later, VS Code settings can change them.
 
 import type { Connection, HolStall } from '../flows/connection.js';
+import { DEFAULT_NAGLE_OPTIONS, type NagleOptions } from '../flows/nagleDetector.js';
 import type { HttpTransaction } from '../http/transaction.js';
 import { formatEndpoint } from '../render/format.js';
 import { DIAGNOSTIC_CODES, type FindingCode } from './diagnosticCodes.js';
@@ -29,6 +30,14 @@ export interface FindingOptions {
   churnWindowSec: number;
   /** keep-alive-hang: a request left unanswered at least this long before the connection closed (ms). */
   hangMinMs: number;
+  /** nagle-delayed-ack: the ACK held at least this long beyond the round trip (ms)... */
+  nagleMinAckDelayMs: number;
+  /** ...and at most this long (RFC 1122 §4.2.3.2 caps the delayed-ACK timer at 500 ms). */
+  nagleMaxAckDelayMs: number;
+  /** nagle-delayed-ack: the held segment leaves within this many ms of the ACK (or 1.5 RTT, or a quarter of the ACK delay). */
+  nagleReleaseSlackMs: number;
+  /** nagle-delayed-ack: segments below this many bytes count as small; 0 = below a full-sized segment (the peer's MSS). */
+  nagleSmallSegmentBytes: number;
 }
 
 export const DEFAULT_FINDING_OPTIONS: FindingOptions = {
@@ -40,7 +49,20 @@ export const DEFAULT_FINDING_OPTIONS: FindingOptions = {
   churnMinConnections: 100,
   churnWindowSec: 10,
   hangMinMs: 1000,
+  nagleMinAckDelayMs: DEFAULT_NAGLE_OPTIONS.minAckDelayMs,
+  nagleMaxAckDelayMs: DEFAULT_NAGLE_OPTIONS.maxAckDelayMs,
+  nagleReleaseSlackMs: DEFAULT_NAGLE_OPTIONS.releaseSlackMs,
+  nagleSmallSegmentBytes: DEFAULT_NAGLE_OPTIONS.smallSegmentBytes,
 };
+
+/**
+ * nagleOptions picks the Nagle detector's thresholds out of the finding options: the detector runs in
+ * the connection tracker, while the packets go by, so analyzeCapture hands them to it.
+ */
+export function nagleOptions(options: Partial<FindingOptions> = {}): NagleOptions {
+  const o = { ...DEFAULT_FINDING_OPTIONS, ...options };
+  return { minAckDelayMs: o.nagleMinAckDelayMs, maxAckDelayMs: o.nagleMaxAckDelayMs, releaseSlackMs: o.nagleReleaseSlackMs, smallSegmentBytes: o.nagleSmallSegmentBytes };
+}
 
 /** Hop-by-hop fields (RFC 9110 §7.6.1), besides those a Connection field names. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy-authenticate', 'proxy-authorization'];

@@ -19,7 +19,7 @@ import { TcpFlag } from '../wire/tcp.js';
 import type { Connection, DirectionSummary, HandshakeState, HolStall, RoleSource, ZeekConnState } from './connection.js';
 import { flowKey } from './flowKey.js';
 import { Http2FrameIndex } from './http2FrameIndex.js';
-import { NagleDetector } from './nagleDetector.js';
+import { DEFAULT_NAGLE_OPTIONS, NagleDetector, type NagleOptions } from './nagleDetector.js';
 import { RttSamples } from './rttSamples.js';
 import { seqDiff } from './seq.js';
 import { StreamReassembler, type Direction, type StreamSink } from './streamReassembler.js';
@@ -111,7 +111,7 @@ class SideState {
   firstPayload: Uint8Array | undefined;
   unacked: Unacked[] = [];
   readonly rtt = new RttSamples();
-  readonly nagle = new NagleDetector();
+  readonly nagle: NagleDetector;
   /** Largest payload this side has sent. */
   maxSegment = 0;
   readonly holStalls: NonNullable<DirectionSummary['holStalls']> = [];
@@ -128,7 +128,9 @@ class SideState {
     index: Direction,
     sink: StreamSink,
     bytesRead: boolean,
+    nagle: NagleOptions,
   ) {
+    this.nagle = new NagleDetector(nagle);
     // Without an application reading the bytes there is no need to keep them for comparing retransmissions.
     this.reassembler = new StreamReassembler(index, sink, bytesRead ? undefined : { recentBytesWindow: 0 });
   }
@@ -171,6 +173,7 @@ class ConnectionState {
     segment: TcpSegment,
     time: number,
     sink: StreamSink,
+    nagle: NagleOptions,
   ) {
     const net = packet.network!;
     // The tracker listens to gaps on the way to the application sink, to report where bytes are missing.
@@ -206,7 +209,7 @@ class ConnectionState {
       onEnd: (dir, reason) => sink.onEnd(dir, reason),
     };
     const read = sink !== NULL_SINK;
-    this.sides = [new SideState(net.src, segment.srcPort, 0, recording, read), new SideState(net.dst, segment.dstPort, 1, recording, read)];
+    this.sides = [new SideState(net.src, segment.srcPort, 0, recording, read, nagle), new SideState(net.dst, segment.dstPort, 1, recording, read, nagle)];
     sides.push(...this.sides);
     this.firstFrame = packet.frame;
     this.lastFrame = packet.frame;
@@ -238,16 +241,21 @@ function isPowerOf10(n: number): boolean {
 export class ConnectionTracker {
   private readonly open = new Map<string, ConnectionState>();
   private readonly all: ConnectionState[] = [];
+  private readonly nagle: NagleOptions;
 
   /**
    * @param sinkFactory gives the layer above a connection's byte streams.
    * @param timeBaseSec whole epoch second that times are counted from (default: the first packet's), so
    *   time differences are computed from small floats and stay exact to far below a nanosecond.
+   * @param nagle the Nagle/delayed-ACK detector's thresholds (defaults: DEFAULT_NAGLE_OPTIONS).
    */
   constructor(
     private readonly sinkFactory: ConnectionSinkFactory = () => undefined,
     private timeBaseSec?: number,
-  ) {}
+    nagle: Partial<NagleOptions> = {},
+  ) {
+    this.nagle = { ...DEFAULT_NAGLE_OPTIONS, ...nagle };
+  }
 
   /** timeBase is the whole epoch second connection times count from (undefined before the first packet). */
   get timeBase(): number | undefined {
@@ -277,7 +285,7 @@ export class ConnectionTracker {
       const stream = this.all.length;
       const synFlags = segment.flags & (SYN | ACK);
       const clientSide = synFlags === SYN ? 0 : synFlags === (SYN | ACK) ? 1 : undefined;
-      conn = new ConnectionState(stream, packet, segment, time, this.sinkFactory(stream, clientSide, [segment.srcPort, segment.dstPort]) ?? NULL_SINK);
+      conn = new ConnectionState(stream, packet, segment, time, this.sinkFactory(stream, clientSide, [segment.srcPort, segment.dstPort]) ?? NULL_SINK, this.nagle);
       this.open.set(key, conn);
       this.all.push(conn);
       this.process(conn, 0, packet, segment, time);
@@ -602,7 +610,8 @@ export class ConnectionTracker {
         // option, or the sender's largest segment so far when it is near that (a path with a smaller MTU).
         const mssSize = (rev.summary.mss ?? 536) - (fwd.summary.timestamps && rev.summary.timestamps ? 12 : 0);
         const fullSize = fwd.maxSegment >= 0.75 * mssSize ? Math.min(mssSize, fwd.maxSegment) : mssSize;
-        fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, len < fullSize, this.baselineRttMs(conn, fwd, rev));
+        const small = len < (this.nagle.smallSegmentBytes > 0 ? Math.min(fullSize, this.nagle.smallSegmentBytes) : fullSize);
+        fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, small, this.baselineRttMs(conn, fwd, rev));
       }
     } else if (seg.flags & ACK && !(seg.flags & (SYN | FIN | RST))) {
       rev.nagle.onAck(seg.ack, time, frame);

@@ -33,17 +33,23 @@ export interface NagleStall {
   releasedBytes: number;
 }
 
-/** NagleOptions are the detector's thresholds. */
+/** NagleOptions are the detector's thresholds (FindingOptions nagle* in analysis/engine.ts, so `--set` reaches them). */
 export interface NagleOptions {
   /** The ACK must come at least this late after A (ms); below it there is no delayed-ACK timer at work. */
   minAckDelayMs: number;
   /** A delayed ACK is held at most this long beyond the round trip: RFC 1122 §4.2.3.2 caps the timer at 0.5 s. */
   maxAckDelayMs: number;
-  /** B must leave within this many ms of the ACK, or within a quarter of the ACK delay if larger. */
+  /** B must leave within this many ms of the ACK, or within 1.5 round trips or a quarter of the ACK delay if larger. */
   releaseSlackMs: number;
+  /**
+   * A and B count as small (Nagle holds only those, RFC 9293 §3.7.4) below this many bytes; 0 means
+   * below a full-sized segment (the peer's MSS less options, or the sender's largest segment when a
+   * smaller path MTU shows). A value above full size changes nothing: full-sized segments are never held.
+   */
+  smallSegmentBytes: number;
 }
 
-export const DEFAULT_NAGLE_OPTIONS: NagleOptions = { minAckDelayMs: 15, maxAckDelayMs: 500, releaseSlackMs: 5 };
+export const DEFAULT_NAGLE_OPTIONS: NagleOptions = { minAckDelayMs: 15, maxAckDelayMs: 500, releaseSlackMs: 5, smallSegmentBytes: 0 };
 
 const MAX_STALLS = 100;
 
