@@ -85,10 +85,17 @@ export interface CliIo {
   now(): number;
 }
 
+// Getters: touching process.stdin creates its stream, so only a run that reads stdin should.
 const processIo: CliIo = {
-  stdoutIsTty: Boolean(process.stdout.isTTY),
-  stderrIsTty: Boolean(process.stderr.isTTY),
-  stdinIsTty: Boolean(process.stdin.isTTY),
+  get stdoutIsTty() {
+    return Boolean(process.stdout.isTTY);
+  },
+  get stderrIsTty() {
+    return Boolean(process.stderr.isTTY);
+  },
+  get stdinIsTty() {
+    return Boolean(process.stdin.isTTY);
+  },
   env: process.env,
   readStdin: () => readFileSync(0),
   writeFile: (path, text) => writeFileSync(path, text),
@@ -182,7 +189,8 @@ function parseArgs(argv: string[]): Args | { help: true } | { version: true } | 
  * progress line to `err`; `io` stands in for the process in tests.
  */
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void, io: Partial<CliIo> = {}): number {
-  const sys: CliIo = { ...processIo, ...io };
+  // Descriptors, not a spread, so processIo's getters stay lazy.
+  const sys = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(processIo), ...Object.getOwnPropertyDescriptors(io) }) as CliIo;
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     err(`pcap-inspect: ${args}\n${USAGE}\n`);
