@@ -91,8 +91,9 @@ export function harTimings(analysis: CaptureAnalysis, conn: Connection, t: HttpT
       ssl = ms(tls.handshakeDoneAt.time - tls.clientHelloAt.time);
       ready = Math.max(ready, tls.handshakeDoneAt.time);
     }
-    ready = Math.min(ready, req.firstTime);
+    // Clamped into [start, first request byte]: a capture's clock can run backwards.
     start = Math.min(syn, req.firstTime);
+    ready = Math.min(Math.max(ready, start), req.firstTime);
     connect = ms(ready - start);
     blocked = ms(req.firstTime - ready);
   }

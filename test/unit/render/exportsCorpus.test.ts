@@ -49,7 +49,11 @@ describe('JSON, HAR and SARIF of the public corpus', () => {
       expect(validateJson(JSON.parse(renderJson(analysis))), errors(validateJson)).toBe(true);
       const har = JSON.parse(renderHar(analysis, { bodies: { source, capBytes: 1 << 20 } })) as { log: { entries: { timings: Record<string, number> }[] } };
       expect(validateHar(har), errors(validateHar)).toBe(true);
-      for (const e of har.log.entries) for (const k of ['send', 'wait', 'receive']) expect(e.timings[k]).toBeGreaterThanOrEqual(0);
+      for (const e of har.log.entries) {
+        // HAR 1.2: send, wait and receive are non-negative; the others are -1 when they do not apply.
+        for (const k of ['send', 'wait', 'receive']) expect(e.timings[k]).toBeGreaterThanOrEqual(0);
+        for (const v of Object.values(e.timings)) expect(v === -1 || v >= 0, JSON.stringify(e.timings)).toBe(true);
+      }
       expect(validateSarif(JSON.parse(renderSarif(analysis, { docsUri: 'https://example.invalid/docs/findings.md' }))), errors(validateSarif)).toBe(true);
     } finally {
       source.close();
