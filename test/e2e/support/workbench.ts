@@ -156,3 +156,11 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path: file, timeout: 10_000 });
   return file;
 }
+
+/** showFlows opens the extension's activity-bar container, whose view is the Flows tree. */
+export async function showFlows(page: Page): Promise<void> {
+  await page.locator('.part.activitybar .action-item .action-label[aria-label^="PCAP HTTP Inspector"]').first().click();
+  // The only view of its container: its header is in the DOM but hidden; its tree rows show.
+  await page.locator('.part.sidebar .pane-header[aria-label^="Flows"]').first().waitFor({ state: 'attached' });
+  await page.locator('.part.sidebar .pane-body .monaco-list-row').first().waitFor({ state: 'visible' });
+}
