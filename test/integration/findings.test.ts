@@ -142,6 +142,24 @@ describe('findings fixtures (fixtures/findings) and their controls', () => {
     expect(fs[0]).toMatchObject(want);
   });
 
+  it('excessive-parallel-connections: the ten connections of curl --parallel-max 10, with their SYNs', () => {
+    const fs = findings('findings/excessive-parallel-connections.pcap');
+    expect(fs).toHaveLength(1);
+    // fixtures/README.md: ten tcp.streams, SYNs in frames 1, 4, ..., 28.
+    expect(fs[0]).toMatchObject({ code: 'excessive-parallel-connections', count: 10, frames: [1, 4, 7, 10, 13, 16, 19, 22, 25, 28] });
+  });
+
+  it('zero-window: every zero window and window update, and the time the window stayed closed', () => {
+    const fs = findings('findings/zero-window.pcap');
+    expect(codes(fs).sort()).toEqual(['retransmission', 'zero-window']);
+    const zw = fs.find((f) => f.code === 'zero-window')!;
+    // tshark: 27 tcp.analysis.zero_window from the client, the first in frame 9, reopened in frame 10;
+    // closed 598.0 ms in total (each zero window to the client's next non-zero window).
+    expect(zw).toMatchObject({ count: 27, frames: expect.arrayContaining([9, 10]) });
+    expect(zw.delayMs).toBeCloseTo(598.0, 0);
+    expect(fs.find((f) => f.code === 'retransmission')).toMatchObject({ frames: [18], count: 1 });
+  });
+
   it('keep-alive-hang: the silent wait is the 3 s curl timeout', () => {
     const [f] = findings('findings/keep-alive-hang.pcap');
     expect(f!.delayMs).toBeGreaterThan(2900);
@@ -173,7 +191,7 @@ describe('findings fixtures (fixtures/findings) and their controls', () => {
     expect(codes(findings('findings/graceful-close-control.pcap'))).not.toContain('reset-with-unread-data');
   });
 
-  it.each(['connection-reused-control', 'time-wait-churn-control', 'idle-close-race-control', 'keep-alive-hang-control', 'tcp-hol-control', 'slow-handshake-control', 'hop-by-hop-control'])(
+  it.each(['connection-reused-control', 'time-wait-churn-control', 'idle-close-race-control', 'keep-alive-hang-control', 'tcp-hol-control', 'slow-handshake-control', 'hop-by-hop-control', 'excessive-parallel-control', 'zero-window-control'])(
     'control %s: no findings',
     (name) => {
       expect(findings(`findings/${name}.pcap`)).toEqual([]);

@@ -182,14 +182,17 @@ function tcpCosts(c: Connection, o: FindingOptions, emit: Emit): void {
   }
   for (const [receiver, d] of [['client', c.clientToServer], ['server', c.serverToClient]] as const) {
     if (d.zeroWindows > 0) {
+      const stopped = d.zeroWindowMs !== undefined ? `; its window stayed closed ${ms(d.zeroWindowMs)} in total (first reopened in frame ${d.zeroWindowOpenFrames![0]})` : '';
       emit({
         code: 'zero-window',
         connection: c.id,
-        frames: d.zeroWindowFrames,
+        // The zero windows and the window updates that reopened them.
+        frames: [...new Set([...d.zeroWindowFrames, ...(d.zeroWindowOpenFrames ?? [])])].sort((a, b) => a - b).slice(0, 20),
         startTime: rel(c.startTime),
         endTime: rel(c.endTime),
+        ...(d.zeroWindowMs !== undefined ? { delayMs: d.zeroWindowMs } : {}),
         count: d.zeroWindows,
-        message: `The ${receiver} advertised a zero window ${d.zeroWindows} times (first in frame ${d.zeroWindowFrames[0] ?? '?'}): it stopped reading and the ${receiver === 'client' ? 'server' : 'client'} had to wait.`,
+        message: `The ${receiver} advertised a zero window ${d.zeroWindows} times (first in frame ${d.zeroWindowFrames[0] ?? '?'}): it stopped reading and the ${receiver === 'client' ? 'server' : 'client'} had to wait${stopped}.`,
       });
     }
   }

@@ -87,6 +87,13 @@ export interface DirectionSummary {
   zeroWindows: number;
   /** Frames of the zero-window segments (first 20). */
   zeroWindowFrames: number[];
+  /**
+   * How long this side kept its window closed: from each zero-window advertisement to its next
+   * non-zero window (the window update that let the sender go on), summed in ms; and the frames of
+   * those window updates (first 20). A window still closed when the connection ends is not counted.
+   */
+  zeroWindowMs?: number;
+  zeroWindowOpenFrames?: number[];
   zeroWindowProbes: number;
   windowFull: number;
   keepAlives: number;

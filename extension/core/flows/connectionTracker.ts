@@ -101,6 +101,8 @@ class SideState {
   /** Window scale shift to apply to this side's windows: undefined = unknown (handshake not seen). */
   windowShift: number | undefined;
   dupAckRun = 0;
+  /** The zero-window advertisement this side has not yet followed with a non-zero window. */
+  zeroSince: { frame: number; time: number } | undefined;
   finSeq: number | undefined;
   /**
    * A RST this side sent that was acceptable (in the peer's receive window) but has not ended the
@@ -478,6 +480,14 @@ export class ConnectionTracker {
     if (seg.window === 0 && !(flags & (RST | FIN | SYN))) {
       s.zeroWindows++;
       if (s.zeroWindowFrames.length < 20) s.zeroWindowFrames.push(frame);
+      fwd.zeroSince ??= { frame, time };
+    } else if (fwd.zeroSince && seg.window > 0 && !(flags & RST)) {
+      // The window opened again (RFC 9293 §3.8.6.1): the sender was stopped from the zero window until now.
+      // Rounded to the nanosecond, the finest capture timestamp: a sum of float differences drifts below it.
+      s.zeroWindowMs = Math.round(((s.zeroWindowMs ?? 0) + (time - fwd.zeroSince.time) * 1000) * 1e6) / 1e6;
+      const opened = (s.zeroWindowOpenFrames ??= []);
+      if (opened.length < 20) opened.push(frame);
+      fwd.zeroSince = undefined;
     }
     if (fwd.nextSeq !== undefined && seqDiff(seq, fwd.nextSeq) > 0 && !(flags & RST)) s.lostSegmentEvents++;
     if (seglen <= 1 && !(flags & (FIN | SYN | RST)) && fwd.nextSeq !== undefined && seq === ((fwd.nextSeq - 1) >>> 0)) {
@@ -611,7 +621,11 @@ export class ConnectionTracker {
         const mssSize = (rev.summary.mss ?? 536) - (fwd.summary.timestamps && rev.summary.timestamps ? 12 : 0);
         const fullSize = fwd.maxSegment >= 0.75 * mssSize ? Math.min(mssSize, fwd.maxSegment) : mssSize;
         const small = len < (this.nagle.smallSegmentBytes > 0 ? Math.min(fullSize, this.nagle.smallSegmentBytes) : fullSize);
-        fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, small, this.baselineRttMs(conn, fwd, rev));
+        // A segment that reaches the right edge of the peer's window is small because the window is
+        // (flow control, RFC 9293 §3.8.6), and what follows waits for a window update, not for Nagle.
+        const windowLimited =
+          rev.lastAck !== undefined && rev.window !== undefined && rev.windowShift !== undefined && seqDiff((seg.seq + len) >>> 0, (rev.lastAck + rev.window * 2 ** rev.windowShift) >>> 0) >= 0;
+        fwd.nagle.onData(seg.seq, len, (seg.seq + len) >>> 0, time, frame, alone, small && !windowLimited, this.baselineRttMs(conn, fwd, rev));
       }
     } else if (seg.flags & ACK && !(seg.flags & (SYN | FIN | RST))) {
       rev.nagle.onAck(seg.ack, time, frame);
