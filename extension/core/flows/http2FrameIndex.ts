@@ -19,10 +19,13 @@ const FRAME_HEADER = 9;
 /** SETTINGS (RFC 9113 §6.5) and the frame types that carry a stream's octets: DATA, HEADERS, PUSH_PROMISE, CONTINUATION. */
 const SETTINGS = 0x4;
 const STREAM_FRAME_TYPES = new Set([0x0, 0x1, 0x5, 0x9]);
-/** Frames remembered (the most recent); a stall reaches back at most one window of data. */
-const MAX_FRAMES = 16384;
+/**
+ * Runs remembered (the most recent): consecutive frames of one stream are one run, so a bulk transfer
+ * costs one entry; a stall reaches back at most one receive window, a few thousand interleaved frames.
+ */
+const MAX_FRAMES = 4096;
 
-/** IndexedFrame is one frame that carried a stream's octets: [start, end) in stream offsets. */
+/** IndexedFrame is a run of adjacent frames that carried one stream's octets: [start, end) in stream offsets. */
 interface IndexedFrame {
   start: number;
   end: number;
@@ -93,6 +96,11 @@ export class Http2FrameIndex {
   }
 
   private remember(f: IndexedFrame): void {
+    const last = this.frames[this.frames.length - 1];
+    if (last && this.frames.length > this.head && last.streamId === f.streamId && last.end === f.start) {
+      last.end = f.end;
+      return;
+    }
     this.frames.push(f);
     if (this.frames.length - this.head > MAX_FRAMES) this.head++;
     // Compact now and then so the array does not grow with the connection.

@@ -49,6 +49,13 @@ describe('Http2FrameIndex (table-driven)', () => {
       want: [7, 9],
     },
     {
+      // Adjacent frames of one stream are kept as one run; the run must end where the next stream begins.
+      name: 'consecutive DATA frames of one stream, then another stream: a query just before the switch names only the first',
+      chunks: [[...h2(SETTINGS, 0, 0, []), ...h2(DATA, 0, 7, body(10)), ...h2(DATA, 0, 7, body(10)), ...h2(DATA, 0, 9, body(10))]],
+      query: [9 + 19 + 18, 9 + 19 + 19],
+      want: [7],
+    },
+    {
       name: 'a gap stops the index: frames after it are unknown',
       chunks: [[...h2(SETTINGS, 0, 0, []), ...h2(DATA, 0, 7, body(10))], [...h2(DATA, 0, 9, body(5))]],
       gapAfter: 0,
