@@ -47,10 +47,14 @@ describe('Problems pane', () => {
     await expect.poll(() => page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first().innerText()).toMatch(new RegExp(`^Ln ${position![1]}\\b`));
     // The heading line of the finding: the line whose number the problem named.
     const lineNumber = editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${position![1]}$`) });
-    await lineNumber.waitFor({ state: 'visible' });
+    // The editor scrolls to the line after it opens: read the line's text once its place is stable.
+    const lineText = async (): Promise<string> => {
+      const top = (await lineNumber.boundingBox())?.y;
+      if (top === undefined) return '';
+      return editor.locator('.view-line').evaluateAll((lines, y) => lines.find((l) => Math.abs(l.getBoundingClientRect().top - y) < 3)?.textContent ?? '', top);
+    };
+    await expect.poll(lineText).toContain(second.code);
     const lineTop = (await lineNumber.boundingBox())!.y;
-    const lineText = await editor.locator('.view-line').evaluateAll((lines, top) => lines.find((l) => Math.abs(l.getBoundingClientRect().top - top) < 3)?.textContent ?? '', lineTop);
-    expect(lineText).toContain(second.code);
 
     // The finding's code lens "Reveal in capture editor" (just above the heading) selects it in the capture editor.
     const lenses = editor.locator('.codelens-decoration a', { hasText: 'Reveal in capture editor' });
