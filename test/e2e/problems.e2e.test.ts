@@ -54,14 +54,19 @@ describe('Problems pane', () => {
       return editor.locator('.view-line').evaluateAll((lines, y) => lines.find((l) => Math.abs(l.getBoundingClientRect().top - y) < 3)?.textContent ?? '', top);
     };
     await expect.poll(lineText).toContain(second.code);
-    const lineTop = (await lineNumber.boundingBox())!.y;
 
-    // The finding's code lens "Reveal in capture editor" (just above the heading) selects it in the capture editor.
+    // The finding's code lens "Reveal in capture editor" (just above the heading) selects it in the
+    // capture editor. Lenses render a moment after the text, and push the lines down when they do.
     const lenses = editor.locator('.codelens-decoration a', { hasText: 'Reveal in capture editor' });
-    const boxes = await lenses.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
-    const above = boxes.map((top, i) => ({ top, i })).filter((b) => b.top < lineTop).sort((a, b) => b.top - a.top)[0];
-    expect(above, 'a code lens above the finding').toBeDefined();
-    await lenses.nth(above!.i).click();
+    const lensAbove = async (): Promise<number> => {
+      const lineTop = (await lineNumber.boundingBox())?.y;
+      if (lineTop === undefined) return -1;
+      const tops = await lenses.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      const above = tops.map((top, i) => ({ top, i })).filter((b) => b.top < lineTop && lineTop - b.top < 40);
+      return above.length === 1 ? above[0]!.i : -1;
+    };
+    await expect.poll(lensAbove, { message: 'a code lens right above the finding' }).toBeGreaterThanOrEqual(0);
+    await lenses.nth(await lensAbove()).click();
     await page.locator('.tabs-container .tab.active', { hasText: new RegExp(`^${CAPTURES.nagle.replace('.', '\\.')}$`) }).waitFor({ state: 'visible' });
     const view = captureWebview(page);
     expect(await waitForAnalysis(view)).toBe('done');
