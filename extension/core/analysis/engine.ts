@@ -307,12 +307,31 @@ function http(c: Connection, o: FindingOptions, emit: Emit): void {
  * with the request unread, the server's idle close crossed it, or the connection sat silent until a
  * timeout closed it. Returns true when it emitted a more specific finding than unanswered-request.
  */
+/** Per connection: the latest response end among transactions 0..i-1, built once (a pipeline of 300k unanswered requests must stay linear). */
+const responseEndPrefix = new WeakMap<Connection, (number | undefined)[]>();
+
+function lastResponseEndBefore(c: Connection, index: number): number | undefined {
+  let prefix = responseEndPrefix.get(c);
+  if (!prefix) {
+    const byIndex = new Map(c.transactions.map((x) => [x.index, x.response?.timing.lastTime]));
+    const maxIndex = c.transactions.reduce((m, x) => Math.max(m, x.index), -1);
+    prefix = [undefined];
+    let latest: number | undefined;
+    for (let i = 0; i <= maxIndex; i++) {
+      const end = byIndex.get(i);
+      if (end !== undefined) latest = latest === undefined ? end : Math.max(latest, end);
+      prefix.push(latest);
+    }
+    responseEndPrefix.set(c, prefix);
+  }
+  return prefix[Math.min(index, prefix.length - 1)];
+}
+
 function unansweredBecause(c: Connection, t: HttpTransaction, o: FindingOptions, emit: Emit): boolean {
   const req = t.request.timing;
   const serverFin = c.serverToClient.finFrame;
   const serverRst = c.serverToClient.rstFrame;
-  const earlier = c.transactions.filter((x) => x.index < t.index && x.response);
-  const lastResponseEnd = earlier.length ? Math.max(...earlier.map((x) => x.response!.timing.lastTime)) : undefined;
+  const lastResponseEnd = lastResponseEndBefore(c, t.index);
   // The server closed first with a FIN while idle, and this request was sent after (or across) it.
   if (c.closedFirstBy === 'server' && c.closeKind === 'fin' && serverFin !== undefined && req.firstFrame > serverFin && lastResponseEnd !== undefined) {
     const idleMs = (req.firstTime - lastResponseEnd) * 1000;
@@ -519,7 +538,7 @@ function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, em
         startTime: rel(first.startTime),
         endTime: rel(window[window.length - 1]!.endTime),
         count: window.length,
-        message: `${first.client.ip} opened and closed ${window.length} connections to ${formatEndpoint(first.server)} in ${spanSec.toFixed(1)} s (${(window.length / Math.max(spanSec, 0.001)).toFixed(0)}/s, client ports ${Math.min(...ports)}-${Math.max(...ports)}); each leaves a TIME_WAIT socket on the client for 60 s.`,
+        message: `${first.client.ip} opened and closed ${window.length} connections to ${formatEndpoint(first.server)} in ${spanSec.toFixed(1)} s (${(window.length / Math.max(spanSec, 0.001)).toFixed(0)}/s, client ports ${ports.reduce((m, p) => Math.min(m, p))}-${ports.reduce((m, p) => Math.max(m, p))}); each leaves a TIME_WAIT socket on the client for 60 s.`,
       });
     }
   }
@@ -533,15 +552,23 @@ function reuseAndChurn(connections: readonly Connection[], o: FindingOptions, em
 function hopByHop(connections: readonly Connection[], emit: Emit): void {
   const all = connections.flatMap((c) => c.transactions.filter((t) => t.method && t.streamId === undefined).map((t) => ({ c, t })));
   const flagged = new Set<HttpTransaction>();
+  // Candidates for the forwarded leg, by (its client address, method, origin-form path): looking
+  // them up instead of scanning every pair keeps a capture of many requests linear.
+  const pathOf = (t: HttpTransaction): string => t.target.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/';
+  const legs = new Map<string, { c: Connection; t: HttpTransaction }[]>();
+  for (const x of all) {
+    const key = `${x.c.client.ip} ${x.t.method} ${pathOf(x.t)}`;
+    const list = legs.get(key);
+    if (list) list.push(x);
+    else legs.set(key, [x]);
+  }
   // Both legs: the same request seen again on another connection shortly after, still carrying
   // hop-by-hop fields of the first hop.
   for (const { c: c1, t: t1 } of all) {
     const hop = new Set([...HOP_BY_HOP, ...t1.requestConnection]);
-    const path = t1.target.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/';
-    for (const { c: c2, t: t2 } of all) {
-      // The forwarded leg starts at the proxy: its client is the first leg's server.
-      if (c2 === c1 || c2.client.ip !== c1.server.ip) continue;
-      if (t2.method !== t1.method || (t2.target.replace(/^[a-z]+:\/\/[^/]+/i, '') || '/') !== path) continue;
+    // The forwarded leg starts at the proxy: its client is the first leg's server.
+    for (const { c: c2, t: t2 } of legs.get(`${c1.server.ip} ${t1.method} ${pathOf(t1)}`) ?? []) {
+      if (c2 === c1) continue;
       const dt = t2.request.timing.firstTime - t1.request.timing.firstTime;
       if (dt < 0 || dt > 5 || c2.server.port === c1.server.port && c2.server.ip === c1.server.ip) continue;
       const leaked = t2.request.headers.filter((h) => hop.has(h.name.toLowerCase()) && h.name.toLowerCase() !== 'connection').map((h) => h.name);

@@ -50,11 +50,12 @@ export function renderText(analysis: CaptureAnalysis, options: TextOptions = {})
   }
   if (analysis.findings.length) {
     lines.push('', paint('bold', `Findings (${analysis.findings.length})`));
-    lines.push(...findingLines(analysis, paint));
+    for (const line of findingLines(analysis, paint)) lines.push(line);
   }
   if (analysis.connections.length) {
     lines.push('', paint('bold', `Connections (${analysis.connections.length})`));
-    for (const conn of analysis.connections) lines.push(...connectionLines(conn));
+    // One push per line: spreading a connection of 300k transactions overflows the call stack.
+    for (const conn of analysis.connections) for (const line of connectionLines(conn)) lines.push(line);
   }
   return lines.join('\n') + '\n';
 }
