@@ -25,6 +25,7 @@ import { FlowTree } from '../../extension/host/flowExplorer/flowTree.js';
 import { toAnalysisDto, toTablesDto } from '../../extension/host/worker/analysisDto.js';
 import { corpusFiles, fixtureFiles, REPO_ROOT } from '../helpers/corpus.js';
 import { ascii, concat, h2Frame, H2_PREFACE, PcapWriter, tcpFrame, tcpSession } from './craft.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const SEED_MAX_BYTES = 4 << 20;
 const BUDGET_MS = Number(process.env.FUZZ_SECONDS ?? 60) * 1000;
@@ -36,18 +37,6 @@ const OUT_DIR = join(REPO_ROOT, 'test-output', 'fuzz');
 
 /** Stats of the run, printed at the end (the closing note quotes them). */
 const stats = { inputs: 0, opened: 0, rejected: 0, bytes: 0, slowestMBps: Infinity, slowestInput: '' };
-
-/** mulberry32: a small seeded PRNG, so a run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Outcome of one pipeline run. */
 interface Outcome {
@@ -166,7 +155,7 @@ describe('fuzz: every seed as it is', () => {
 
 describe('fuzz: cut at every record boundary', () => {
   it('ends cleanly at a boundary, and reports a cut inside a record', () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     for (const file of seeds()) {
       const bytes = new Uint8Array(readFileSync(file));
       const l = layout(bytes);
@@ -188,7 +177,7 @@ describe('fuzz: cut at every record boundary', () => {
 
 describe('fuzz: mutations', () => {
   it(`survives random mutations for ${BUDGET_MS / 1000} s (seed ${SEED})`, () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const files = seeds();
     const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
     const deadline = Date.now() + BUDGET_MS;

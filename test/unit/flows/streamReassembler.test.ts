@@ -18,6 +18,7 @@ import type {
 } from '../../../extension/core/flows/streamReassembler.js';
 import { StreamReassembler } from '../../../extension/core/flows/streamReassembler.js';
 import { TcpFlag } from '../../../extension/core/wire/tcp.js';
+import { mulberry32 } from '../../helpers/prng.js';
 
 //#region harness
 
@@ -607,21 +608,9 @@ describe('StreamReassembler: memory and lifetimes', () => {
 });
 
 describe('StreamReassembler: random segmentation, order and loss', () => {
-  /** Small deterministic PRNG (mulberry32). */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-  }
-
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}: delivered bytes and gaps match what was sent and lost`, () => {
-      const rand = prng(seed);
+      const rand = mulberry32(seed);
       const isn = seed % 2 === 0 ? 0xffff_f000 + seed : (rand() * 2 ** 32) >>> 0; // even seeds wrap
       const data = Uint8Array.from({ length: 20_000 }, () => (rand() * 256) | 0);
       // Cut into segments; some are lost for good, the rest arrive shuffled within a window, some twice.

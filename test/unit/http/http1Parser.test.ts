@@ -16,6 +16,7 @@ import type { BodyRule, Http1Anomaly, Http1Head, Http1Hooks, Http1Limits, Http1M
 import { HTTP1_ANOMALY, Http1Parser } from '../../../extension/core/http/http1Parser.js';
 import type { ChunkRef, StreamEnd } from '../../../extension/core/http/streamTypes.js';
 import { fromDump } from '../wire/hexdump.js';
+import { mulberry32 } from '../../helpers/prng.js';
 
 //#region harness
 
@@ -1016,18 +1017,6 @@ describe('Http1Parser performance', () => {
 });
 
 //#region fuzz
-
-/** mulberry32 is a small seeded PRNG, so failures replay. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const START_LINES = [
   'GET / HTTP/1.1\r\n',
